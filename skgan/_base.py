@@ -1,0 +1,301 @@
+"""Torch plumbing shared by every skgan estimator.
+
+Everything that is not a method's networks or its update step lives here,
+once: the device, seeding through local generators, mini-batching, the
+training loop with its progress bar, ``history_``, the divergence guard,
+early stopping on a held-out signal, and pickling that maps torch state to
+the CPU.
+"""
+
+import copy
+import math
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from tqdm.auto import tqdm
+
+#: Number of times a diverging epoch is retried with halved learning rates.
+MAX_DIVERGENCE_RETRIES = 3
+
+
+def resolve_device(device):
+    """Turn the ``device`` parameter into a :class:`torch.device`.
+
+    ``"auto"`` picks the first CUDA device when one is visible, else the CPU.
+    Asking for CUDA on a machine without it is a ``ValueError``.
+    """
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except RuntimeError as exc:
+        raise ValueError(f"device={device!r} is not a valid torch device.") from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available on this "
+            "machine; use device='cpu' or device='auto'."
+        )
+    return resolved
+
+
+@dataclass
+class TorchRuntime:
+    """Device, random generators and training tensors for one ``fit`` call.
+
+    Lives only for the duration of the call: generators cannot be pickled and
+    must not outlive the fit that seeded them.
+    """
+
+    device: torch.device
+    seed: int
+    data: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.cpu_generator = torch.Generator().manual_seed(self.seed)
+        self.generator = torch.Generator(device=self.device).manual_seed(self.seed)
+
+    def rand(self, *shape):
+        """Uniform noise on ``[0, 1)``."""
+        return torch.rand(shape, generator=self.generator, device=self.device)
+
+    def randn(self, *shape):
+        """Standard normal noise."""
+        return torch.randn(shape, generator=self.generator, device=self.device)
+
+    def randint(self, high, size):
+        """Integers in ``[0, high)``."""
+        return torch.randint(
+            high, (size,), generator=self.generator, device=self.device
+        )
+
+    def permutation(self, n):
+        """A random permutation of ``range(n)`` (CPU generator)."""
+        return torch.randperm(n, generator=self.cpu_generator)
+
+    def tensor(self, array):
+        """A float32 tensor on the runtime's device."""
+        return torch.as_tensor(np.asarray(array, dtype=np.float32), device=self.device)
+
+
+def draw_seed(random_state):
+    """An integer seed drawn from ``random_state`` (scikit-learn's convention)."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def to_numpy(tensor):
+    """A float64 NumPy copy of a tensor, wherever it lives."""
+    return tensor.detach().to("cpu", torch.float64).numpy()
+
+
+class BaseTorchGAN(BaseEstimator):
+    """Base class for skgan's torch-backed estimators.
+
+    Subclasses implement the method-specific phases:
+
+    * ``_build_networks(rt)`` returns a dict of named :class:`torch.nn.Module`;
+    * ``_build_optimizers(networks)`` returns a dict of named optimisers;
+    * ``_train_step(rt, batch, step)`` performs one update on a mini-batch
+      (a dict of tensors sliced from ``rt.data``) and returns a dict of
+      scalar loss tensors, one per network;
+    and call :meth:`_fit_networks` from ``fit``, optionally with a
+    ``validation(networks)`` callable, a held-out signal that early stopping
+    minimises (the best networks are kept). The trained networks are kept
+    in ``networks_``.
+    """
+
+    _parameter_constraints = {
+        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    #: Mini-batch size used by ``batch_size="auto"`` (capped by n_samples).
+    _default_batch_size = 64
+    #: ``max_iter="auto"``: mini-batch updates targeted over the whole fit.
+    _auto_steps = 3000
+    #: ``max_iter="auto"``: bounds on the number of epochs.
+    _auto_epoch_bounds = (20, 2000)
+
+    # -- sizes -------------------------------------------------------------
+    def _effective_batch_size(self, n_samples):
+        size = self._default_batch_size if self.batch_size == "auto" else self.batch_size
+        return int(min(size, n_samples))
+
+    def _effective_max_iter(self, n_samples):
+        """Epoch budget; ``"auto"`` adapts it to the number of mini-batches."""
+        if self.max_iter != "auto":
+            return int(self.max_iter)
+        batches = math.ceil(n_samples / self._effective_batch_size(n_samples))
+        low, high = self._auto_epoch_bounds
+        return int(np.clip(math.ceil(self._auto_steps / batches), low, high))
+
+    # -- runtime -----------------------------------------------------------
+    def _make_runtime(self):
+        """Resolve the device into ``device_`` and seed a fresh runtime."""
+        self.device_ = resolve_device(self.device)
+        return TorchRuntime(self.device_, draw_seed(self.random_state))
+
+    def _inference_device(self):
+        """Device for prediction: ``device_`` if still available, else CPU."""
+        device = getattr(self, "device_", torch.device("cpu"))
+        if device.type == "cuda" and not torch.cuda.is_available():
+            return torch.device("cpu")
+        return device
+
+    # -- training loop -----------------------------------------------------
+    def _iter_batches(self, rt, n_samples, batch_size):
+        order = rt.permutation(n_samples).to(rt.device)
+        for start in range(0, n_samples, batch_size):
+            idx = order[start : start + batch_size]
+            if len(idx) < 2 and start > 0:
+                # A one-row tail carries no batch statistics; skip it.
+                continue
+            yield {key: value[idx] for key, value in rt.data.items()}
+
+    def _fit_networks(self, rt, validation=None):
+        """Build the networks and train them; sets ``networks_``, ``history_``,
+        ``n_iter_`` and ``best_iteration_``."""
+        n_samples = len(next(iter(rt.data.values())))
+        networks = self._build_networks(rt)
+        for net in networks.values():
+            net.to(rt.device)
+        optimizers = self._build_optimizers(networks)
+        batch_size = self._effective_batch_size(n_samples)
+        max_iter = self._effective_max_iter(n_samples)
+        use_validation = validation is not None
+
+        history = defaultdict(list)
+        best_loss, best_state, best_epoch, stale = math.inf, None, 0, 0
+        checkpoint = _snapshot(networks, optimizers)
+        retries = 0
+        progress = tqdm(
+            range(max_iter),
+            desc=type(self).__name__,
+            disable=not self.verbose,
+            leave=False,
+        )
+        with torch.enable_grad():
+            epoch = -1
+            for epoch in progress:
+                self._set_train_mode(networks, True)
+                losses = self._run_epoch(rt, networks, optimizers, n_samples, batch_size)
+                if not all(map(math.isfinite, losses.values())):
+                    retries += 1
+                    _check_retries(retries, epoch, losses)
+                    _restore(networks, optimizers, checkpoint)
+                    _scale_learning_rates(optimizers, 0.5)
+                    continue
+                checkpoint = _snapshot(networks, optimizers)
+                for name, value in losses.items():
+                    history[name].append(value)
+                if use_validation:
+                    self._set_train_mode(networks, False)
+                    with torch.no_grad():
+                        val = float(validation(networks))
+                    history["validation"].append(val)
+                    losses["validation"] = val
+                    if val < best_loss - 1e-6:
+                        best_loss, best_epoch, stale = val, epoch, 0
+                        best_state = _snapshot(networks)
+                    else:
+                        stale += 1
+                progress.set_postfix({k: f"{v:.3g}" for k, v in losses.items()})
+                if use_validation and stale >= self.n_iter_no_change:
+                    break
+        progress.close()
+        if use_validation and best_state is not None:
+            _restore(networks, None, best_state)
+        self._set_train_mode(networks, False)
+        self.networks_ = networks
+        self.history_ = dict(history)
+        self.n_iter_ = epoch + 1
+        self.best_iteration_ = best_epoch + 1 if use_validation else self.n_iter_
+        return networks
+
+    def _run_epoch(self, rt, networks, optimizers, n_samples, batch_size):
+        """One pass over the data; returns the mean loss of every network."""
+        sums, counts = defaultdict(float), defaultdict(int)
+        for step, batch in enumerate(self._iter_batches(rt, n_samples, batch_size)):
+            for name, loss in self._train_step(rt, networks, optimizers, batch, step).items():
+                sums[name] += float(loss)
+                counts[name] += 1
+        return {name: sums[name] / counts[name] for name in sums}
+
+    @staticmethod
+    def _set_train_mode(networks, mode):
+        for net in networks.values():
+            net.train(mode)
+
+    # -- pickling ----------------------------------------------------------
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if "networks_" in state:
+            state["networks_"] = {
+                name: copy.deepcopy(net).to("cpu") for name, net in state["networks_"].items()
+            }
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "networks_" in self.__dict__:
+            device = self._inference_device()
+            for net in self.networks_.values():
+                net.to(device)
+
+
+def _snapshot(networks, optimizers=None):
+    """Deep copies of network (and optimiser) states, for rollback."""
+    nets = {name: copy.deepcopy(net.state_dict()) for name, net in networks.items()}
+    opts = (
+        {name: copy.deepcopy(opt.state_dict()) for name, opt in optimizers.items()}
+        if optimizers is not None
+        else None
+    )
+    return nets, opts
+
+
+def _restore(networks, optimizers, snapshot):
+    nets, opts = snapshot
+    for name, net in networks.items():
+        net.load_state_dict(nets[name])
+    if optimizers is not None and opts is not None:
+        for name, opt in optimizers.items():
+            opt.load_state_dict(opts[name])
+
+
+def _scale_learning_rates(optimizers, factor):
+    for opt in optimizers.values():
+        for group in opt.param_groups:
+            group["lr"] *= factor
+
+
+def _check_retries(retries, epoch, losses):
+    bad = sorted(name for name, value in losses.items() if not math.isfinite(value))
+    if retries > MAX_DIVERGENCE_RETRIES:
+        raise RuntimeError(
+            f"Training diverged: non-finite loss for {', '.join(bad)} at epoch "
+            f"{epoch + 1}, still after {MAX_DIVERGENCE_RETRIES} restarts from the "
+            "last finite state with halved learning rates. Lower the learning "
+            "rate or check the input scale."
+        )
+    warnings.warn(
+        f"Non-finite loss for {', '.join(bad)} at epoch {epoch + 1}; rolled back "
+        "to the last finite state and halved the learning rates.",
+        ConvergenceWarning,
+    )

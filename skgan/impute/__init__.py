@@ -1,0 +1,5 @@
+"""GAN imputers."""
+
+from ._misgan import MisGANImputer
+
+__all__ = ["MisGANImputer"]

@@ -1,0 +1,291 @@
+"""Behaviour shared by skgan's GAN imputers.
+
+``missing_values``, ``add_indicator`` and ``keep_empty_features`` follow
+:class:`sklearn.impute.SimpleImputer`. Data are scaled to ``[0, 1]`` per
+feature inside (the papers' protocol) and scaled back on output; observed
+entries are copied from the input, never passed through a network, so they
+come back bit-identical.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import TransformerMixin, _fit_context
+from sklearn.impute import MissingIndicator
+from sklearn.utils._missing import is_scalar_nan
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import (
+    FLOAT_DTYPES,
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from .._base import BaseTorchGAN, draw_seed, to_numpy
+
+#: Rows imputed at once in ``transform`` (bounds memory on large inputs).
+TRANSFORM_CHUNK = 65536
+
+
+def missing_mask(X, missing_values):
+    """Boolean array, True where ``X`` holds ``missing_values``."""
+    if is_scalar_nan(missing_values):
+        return np.isnan(X)
+    return X == missing_values
+
+
+class MinMaxScaling:
+    """Per-feature scaling to ``[0, 1]`` from observed entries.
+
+    Constant features get a unit divisor on the way in and a zero range on
+    the way out, so anything imputed in them comes back as the constant.
+    """
+
+    def __init__(self, X, mask):
+        observed = np.where(mask, np.nan, X)
+        self.min_ = np.nanmin(observed, axis=0)
+        self.range_ = np.nanmax(observed, axis=0) - self.min_
+
+    def scale(self, X, mask):
+        divisor = np.where(self.range_ > 0, self.range_, 1.0)
+        return np.where(mask, 0.0, (X - self.min_) / divisor)
+
+    def unscale(self, X01):
+        return X01 * self.range_ + self.min_
+
+
+class BaseGANImputer(TransformerMixin, BaseTorchGAN):
+    """Base class for GAN imputers.
+
+    A subclass implements the phases of :class:`~skgan._base.BaseTorchGAN`,
+    training from ``rt.data`` (``"x"``: scaled data with missing entries set
+    to 0, ``"m"``: the mask, 1 = observed), and
+    ``_impute_tensor(networks, x, m, noise)``,
+    one imputation of scaled rows for one draw of uniform noise of the
+    shape of ``x``.
+    """
+
+    _parameter_constraints = {
+        **BaseTorchGAN._parameter_constraints,
+        "missing_values": [Real, None],
+        "add_indicator": ["boolean"],
+        "keep_empty_features": ["boolean"],
+        "transform_draws": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    # -- fit ---------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the imputer's networks on ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data, with missing entries marked by ``missing_values``.
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        self : object
+            Fitted imputer.
+        """
+        X = self._validate_input(X, reset=True)
+        mask = missing_mask(X, self.missing_values)
+        self.indicator_ = (
+            MissingIndicator(missing_values=self.missing_values, error_on_new=False).fit(X)
+            if self.add_indicator
+            else None
+        )
+        self._valid_features = ~mask.all(axis=0)
+        X, mask = X[:, self._valid_features], mask[:, self._valid_features]
+        self.scaling_ = MinMaxScaling(X, mask)
+        rt = self._make_runtime()
+        rt.data = {
+            "x": rt.tensor(self.scaling_.scale(X, mask)),
+            "m": rt.tensor(~mask),
+        }
+        validation = self._prepare_validation(rt) if self.early_stopping else None
+        self._fit_networks(rt, validation)
+        self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
+        return self
+
+    def _validate_input(self, X, *, reset):
+        allow_nan = is_scalar_nan(self.missing_values)
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite="allow-nan" if allow_nan else True,
+            ensure_min_samples=2 if reset else 1,
+            copy=False,
+        )
+        return X
+
+    # -- held-out signal for early stopping ---------------------------------
+    def _prepare_validation(self, rt):
+        """Hold out ``validation_fraction`` of the rows and hide some of their
+        observed entries; returns the early-stopping signal, the RMSE of the
+        imputation on the hidden entries, or None when there is too little
+        data for one."""
+        x, m = rt.data["x"], rt.data["m"]
+        n_val = int(round(self.validation_fraction * x.shape[0]))
+        if n_val < 2 or x.shape[0] - n_val < 2:
+            return None
+        order = rt.permutation(x.shape[0]).to(rt.device)
+        val_idx, train_idx = order[:n_val], order[n_val:]
+        hide_rate = float(np.clip(1.0 - m.mean().item(), 0.1, 0.5))
+        hidden = (rt.rand(n_val, x.shape[1]) < hide_rate) & (m[val_idx] > 0)
+        if not hidden.any():
+            return None
+        rt.data = {key: value[train_idx] for key, value in rt.data.items()}
+        x_val, m_val = x[val_idx], m[val_idx] * (~hidden)
+        noise = rt.rand(self.transform_draws, x.shape[1])
+
+        def validation_rmse(networks):
+            imputed = self._mean_imputation(networks, x_val * m_val, m_val, noise)
+            return torch.sqrt(((imputed - x_val)[hidden] ** 2).mean())
+
+        return validation_rmse
+
+    # -- transform ---------------------------------------------------------
+    def _mean_imputation(self, networks, x, m, noise_bank):
+        """Average of the imputations for every noise row of ``noise_bank``:
+        the deterministic (conditional-mean) estimate used by ``transform``."""
+        total = torch.zeros_like(x)
+        for noise in noise_bank:
+            total += self._impute_tensor(networks, x, m, noise.expand_as(x))
+        return total / len(noise_bank)
+
+    def _impute_valid(self, X, mask, draw):
+        """Impute the non-empty features of ``X``; ``draw(x)`` gives noise."""
+        X01 = self.scaling_.scale(X, mask)
+        device = self._inference_device()
+        out = np.empty_like(X01)
+        with torch.no_grad():
+            for start in range(0, X.shape[0], TRANSFORM_CHUNK):
+                rows = slice(start, start + TRANSFORM_CHUNK)
+                x = torch.as_tensor(X01[rows], dtype=torch.float32, device=device)
+                m = torch.as_tensor(~mask[rows], dtype=torch.float32, device=device)
+                out[rows] = to_numpy(draw(x, m))
+        imputed = self.scaling_.unscale(out)
+        return np.where(mask, imputed, X)
+
+    def _assemble(self, X, mask, imputed_valid):
+        """Observed entries from ``X``, imputed ones from the networks, empty
+        features per ``keep_empty_features``, then the indicator."""
+        out = X.copy()
+        out[:, self._valid_features] = imputed_valid
+        empty = ~self._valid_features
+        if empty.any():
+            if self.keep_empty_features:
+                out[:, empty] = np.where(mask[:, empty], 0.0, X[:, empty])
+            else:
+                out = out[:, self._valid_features]
+        if self.indicator_ is not None:
+            out = np.hstack([out, self.indicator_.transform(X).astype(out.dtype)])
+        return out
+
+    def _checked_transform_input(self, X):
+        check_is_fitted(self)
+        X = self._validate_input(X, reset=False)
+        return X, missing_mask(X, self.missing_values)
+
+    def transform(self, X):
+        """Fill the missing entries of ``X``.
+
+        Each missing entry gets the average of ``transform_draws`` imputations
+        made with noise fixed at fit time, an estimate of its conditional
+        mean; the result is therefore deterministic. Observed entries are
+        returned unchanged.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with missing entries.
+
+        Returns
+        -------
+        X_imputed : ndarray of shape (n_samples, n_features_out)
+            ``X`` with its missing entries filled.
+        """
+        X, mask = self._checked_transform_input(X)
+        bank = torch.as_tensor(
+            self.noise_bank_, dtype=torch.float32, device=self._inference_device()
+        )
+        valid = self._valid_features
+        imputed = self._impute_valid(
+            X[:, valid],
+            mask[:, valid],
+            lambda x, m: self._mean_imputation(self.networks_, x, m, bank),
+        )
+        return self._assemble(X, mask, imputed)
+
+    def multiple_imputations(self, X, n_imputations=5, *, random_state=None):
+        """Draw several stochastic imputations of ``X`` (multiple imputation).
+
+        Each imputation uses fresh noise, so the spread between them reflects
+        the model's uncertainty about the missing entries. Observed entries
+        are the same in all of them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with missing entries.
+        n_imputations : int, default=5
+            Number of imputations to draw.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the noise; an int gives the same imputations every call.
+
+        Returns
+        -------
+        imputations : list of ndarray of shape (n_samples, n_features_out)
+        """
+        if not isinstance(n_imputations, Integral) or n_imputations < 1:
+            raise ValueError(
+                f"n_imputations must be a positive integer, got {n_imputations!r}."
+            )
+        X, mask = self._checked_transform_input(X)
+        device = self._inference_device()
+        generator = torch.Generator(device=device).manual_seed(draw_seed(random_state))
+        valid = self._valid_features
+
+        def draw(x, m):
+            noise = torch.rand(x.shape, generator=generator, device=device)
+            return self._impute_tensor(self.networks_, x, m, noise)
+
+        return [
+            self._assemble(X, mask, self._impute_valid(X[:, valid], mask[:, valid], draw))
+            for _ in range(n_imputations)
+        ]
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; ``feature_names_in_`` when fitted on a
+            DataFrame, else ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        input_features = _check_feature_names_in(self, input_features)
+        names = input_features
+        if not self.keep_empty_features:
+            names = names[self._valid_features]
+        if self.indicator_ is not None:
+            names = np.concatenate(
+                [names, self.indicator_.get_feature_names_out(input_features)]
+            )
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags

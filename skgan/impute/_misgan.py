@@ -1,0 +1,357 @@
+"""MisGAN imputer (Li, Jiang and Marlin, ICLR 2019)."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .._base import draw_seed, to_numpy
+from .._nn import (
+    apply_gradients,
+    critic_loss,
+    fill_missing,
+    interpolation_penalties,
+    make_mlp,
+    mask_data,
+    scale_grad,
+)
+from ._base import BaseGANImputer
+
+
+def _auto_width(n_features):
+    return int(np.clip(2 * n_features, 64, 256))
+
+
+class MisGANImputer(BaseGANImputer):
+    """Impute missing values with MisGAN.
+
+    MisGAN learns the distribution of incomplete data with two generator /
+    critic pairs, one for the missingness masks and one for the complete
+    data, and trains an imputer against a third critic. With ``f_tau(x, m) =
+    m * x + (1 - m) * tau`` the masking operator, the Wasserstein losses are
+
+    .. math::
+
+        L_m &= E[D_m(m)] - E[D_m(G_m(\\varepsilon))] \\\\
+        L_x &= E[D_x(f_\\tau(x, m))] - E[D_x(f_\\tau(G_x(z), G_m(\\varepsilon)))] \\\\
+        L_i &= E[D_i(G_x(z))] - E[D_i(G_i(x, m, \\omega))]
+
+    and the players optimise (paper, eqs. 9-10)
+
+    .. math::
+
+        \\min_{G_i} \\max_{D_i} L_i, \\quad
+        \\min_{G_x} \\max_{D_x} L_x + \\beta L_i, \\quad
+        \\min_{G_m} \\max_{D_m} L_m + \\alpha L_x.
+
+    The imputer is ``G_i(x, m, w) = x * m + Ĝ_i(x * m + w * (1 - m)) * (1 - m)``
+    (eq. 12). The mask generator ends in a temperature sigmoid
+    ``1 / (1 + exp(-t / temperature))``. Critics are kept 1-Lipschitz by the
+    WGAN-GP penalty; each training step makes ``n_critic`` updates of the three
+    critics, then one of the three generators. Unlike the authors' code, the
+    ``beta`` term reaches the data generator through ``D_i(G_x(z))``.
+
+    Read more in the :ref:`User Guide <misgan>`.
+
+    Parameters
+    ----------
+    missing_values : float or None, default=np.nan
+        The placeholder for missing values.
+    add_indicator : bool, default=False
+        If True, append a :class:`~sklearn.impute.MissingIndicator` output.
+    keep_empty_features : bool, default=False
+        If True, features with only missing values at fit are kept and
+        imputed with 0, as in :class:`~sklearn.impute.SimpleImputer`;
+        otherwise they are dropped.
+    latent_dim : int or "auto", default="auto"
+        Size of the generators' noise vectors; "auto" uses the width of the
+        hidden layers.
+    hidden_size : int or "auto", default="auto"
+        Width of every hidden layer; "auto" uses ``clip(2 * n_features, 64, 256)``.
+    alpha : float, default=0.2
+        Weight of ``L_x`` in the mask generator's objective.
+    beta : float, default=0.1
+        Weight of ``L_i`` in the data generator's objective.
+    tau : float, default=0.0
+        Value the masking operator puts in missing entries (in [0, 1] scale).
+    temperature : float, default=0.66
+        Temperature of the mask generator's sigmoid.
+    n_critic : int, default=5
+        Critic updates per generator update.
+    gradient_penalty : float, default=10.0
+        Weight of the WGAN-GP penalty.
+    learning_rate : float, default=1e-3
+        Adam step size of the mask and data networks; the imputer and its
+        critic use twice that, as in the authors' code.
+    max_iter : int or "auto", default="auto"
+        Maximum number of epochs (passes of generator updates over the data);
+        "auto" targets about 3000 generator updates, between 20 and 2000
+        epochs, so small data train longer per row than large data.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; "auto" is ``min(64, n_samples)``.
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the rows, hide some of their
+        observed entries and stop when the imputation error on them has not
+        improved for ``n_iter_no_change`` epochs; the best networks are kept.
+    validation_fraction : float, default=0.1
+        Fraction of rows held out for early stopping.
+    n_iter_no_change : int, default=50
+        Patience of early stopping, in epochs.
+    transform_draws : int, default=16
+        Number of imputer draws averaged by :meth:`transform`.
+    device : str, default="auto"
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA if
+        available).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the noise and the batches.
+    verbose : int, default=0
+        Show a progress bar with the current losses when positive.
+
+    Attributes
+    ----------
+    networks_ : dict of str to torch.nn.Module
+        ``mask_generator``, ``mask_critic``, ``data_generator``,
+        ``data_critic``, ``imputer`` and ``imputer_critic``.
+    history_ : dict of str to list of float
+        Per-epoch mean loss of every network (critic losses include the
+        penalty), and ``validation`` RMSE when early stopping is on.
+    n_iter_ : int
+        Number of epochs run.
+    best_iteration_ : int
+        Epoch whose networks were kept.
+    device_ : torch.device
+        Device the networks were trained on.
+    scaling_ : object
+        Per-feature minimum and range used for the internal [0, 1] scaling.
+    noise_bank_ : ndarray of shape (transform_draws, n_features)
+        Noise fixed at fit time that makes :meth:`transform` deterministic.
+    indicator_ : MissingIndicator or None
+        Indicator used when ``add_indicator=True``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, for DataFrame input.
+
+    See Also
+    --------
+    sklearn.impute.IterativeImputer : Multivariate round-robin imputation.
+    sklearn.impute.KNNImputer : Nearest-neighbour imputation.
+    HexaGANImputer : The imputation part of HexaGAN.
+
+    Notes
+    -----
+    :meth:`transform` returns the average of ``transform_draws`` imputations,
+    an estimate of ``E[x_mis | x_obs]`` that minimises squared error;
+    :meth:`multiple_imputations` returns single draws for users who want the
+    spread.
+
+    References
+    ----------
+    .. [1] S. C.-X. Li, B. Jiang and B. M. Marlin, "MisGAN: Learning from
+       Incomplete Data with Generative Adversarial Networks", ICLR 2019.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgan import MisGANImputer
+    >>> X = np.array([[1.0, 2.0], [np.nan, 3.0], [7.0, 6.0], [4.0, np.nan]] * 10)
+    >>> imputer = MisGANImputer(max_iter=5, random_state=0).fit(X)
+    >>> imputer.transform(X).shape
+    (40, 2)
+    """
+
+    _parameter_constraints = {
+        **BaseGANImputer._parameter_constraints,
+        "latent_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "hidden_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "beta": [Interval(Real, 0, None, closed="left")],
+        "tau": [Real],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "n_critic": [Interval(Integral, 1, None, closed="left")],
+        "gradient_penalty": [Interval(Real, 0, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        *,
+        missing_values=np.nan,
+        add_indicator=False,
+        keep_empty_features=False,
+        latent_dim="auto",
+        hidden_size="auto",
+        alpha=0.2,
+        beta=0.1,
+        tau=0.0,
+        temperature=0.66,
+        n_critic=5,
+        gradient_penalty=10.0,
+        learning_rate=1e-3,
+        max_iter="auto",
+        batch_size="auto",
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=50,
+        transform_draws=16,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.missing_values = missing_values
+        self.add_indicator = add_indicator
+        self.keep_empty_features = keep_empty_features
+        self.latent_dim = latent_dim
+        self.hidden_size = hidden_size
+        self.alpha = alpha
+        self.beta = beta
+        self.tau = tau
+        self.temperature = temperature
+        self.n_critic = n_critic
+        self.gradient_penalty = gradient_penalty
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.transform_draws = transform_draws
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- networks ----------------------------------------------------------
+    def _sizes(self, n_features):
+        width = _auto_width(n_features) if self.hidden_size == "auto" else self.hidden_size
+        latent = width if self.latent_dim == "auto" else self.latent_dim
+        return width, latent
+
+    def _build_networks(self, rt):
+        d = rt.data["x"].shape[1]
+        h, z = self._sizes(d)
+        g = rt.cpu_generator
+        self.latent_dim_ = z
+        return {
+            "mask_generator": make_mlp([z, h, h, d], generator=g),
+            "mask_critic": make_mlp([d, h, h, 1], generator=g),
+            "data_generator": make_mlp([z, h, h, d], output="sigmoid", generator=g),
+            "data_critic": make_mlp([d, h, h, 1], generator=g),
+            "imputer": make_mlp([d, h, h, d], output="sigmoid", generator=g),
+            "imputer_critic": make_mlp([d, h, h, 1], generator=g),
+        }
+
+    def _build_optimizers(self, networks):
+        def adam(name, lr):
+            return torch.optim.Adam(networks[name].parameters(), lr=lr, betas=(0.5, 0.9), foreach=True)
+
+        lr = self.learning_rate
+        return {
+            name: adam(name, 2 * lr if name.startswith("imputer") else lr)
+            for name in networks
+        }
+
+    # -- the three players -------------------------------------------------
+    def _generate(self, networks, rt, n):
+        """Complete rows ``G_x(z)`` and relaxed masks ``G_m(eps)``."""
+        x = networks["data_generator"](rt.randn(n, self.latent_dim_))
+        logits = networks["mask_generator"](rt.randn(n, self.latent_dim_))
+        return x, torch.sigmoid(logits / self.temperature)
+
+    def _impute_tensor(self, networks, x, m, noise):
+        """``G_i(x, m, w)`` of eq. 12: observed entries are kept outside the net."""
+        return fill_missing(x, m, networks["imputer"](fill_missing(x, m, noise)))
+
+    # -- one step of the algorithm ----------------------------------------
+    def _critic_step(self, rt, networks, optimizers, batch):
+        """One update of D_m, D_x and D_i on a mini-batch (maximise eqs. 4, 5, 9)."""
+        x, m = batch["x"], batch["m"]
+        with torch.no_grad():
+            x_gen, m_gen = self._generate(networks, rt, len(x))
+            x_imp = self._impute_tensor(networks, x, m, rt.rand(*x.shape))
+        pairs = {
+            "mask_critic": (m, m_gen),
+            "data_critic": (mask_data(x, m, self.tau), mask_data(x_gen, m_gen, self.tau)),
+            "imputer_critic": (x_gen, x_imp),
+        }
+        penalties = interpolation_penalties(networks, pairs, rt.rand)
+        losses = {
+            name: critic_loss(networks[name](real), networks[name](fake))
+            + self.gradient_penalty * penalties[name]
+            for name, (real, fake) in pairs.items()
+        }
+        # The critics share no parameters: one backward pass serves all three.
+        apply_gradients(sum(losses.values()), networks, {k: optimizers[k] for k in pairs})
+        return {name: loss.detach() for name, loss in losses.items()}
+
+    def _generator_step(self, rt, networks, optimizers, batch):
+        """One update of G_m, G_x and G_i (minimise eqs. 9-10)."""
+        x, m = batch["x"], batch["m"]
+        x_gen, m_gen = self._generate(networks, rt, len(x))
+        x_imp = self._impute_tensor(networks, x, m, rt.rand(*x.shape))
+        adv_mask = -networks["mask_critic"](m_gen).mean()
+        # L_x reaches G_x with weight 1 and G_m with weight alpha (eqs. 6-7).
+        masked_gen = mask_data(x_gen, scale_grad(m_gen, self.alpha), self.tau)
+        adv_data = -networks["data_critic"](masked_gen).mean()
+        # G_x's share of beta * L_i: its samples are the imputer critic's "real".
+        imputer_real = networks["imputer_critic"](scale_grad(x_gen, self.beta)).mean()
+        adv_imputer = -networks["imputer_critic"](x_imp).mean()
+        generators = ("mask_generator", "data_generator", "imputer")
+        apply_gradients(
+            adv_mask + adv_data + imputer_real + adv_imputer,
+            networks,
+            {name: optimizers[name] for name in generators},
+        )
+        return {
+            "mask_generator": (adv_mask + self.alpha * adv_data).detach(),
+            "data_generator": (adv_data + self.beta * imputer_real).detach(),
+            "imputer": adv_imputer.detach(),
+        }
+
+    def _train_step(self, rt, networks, optimizers, batch, step):
+        batch_size = len(batch["x"])
+        for _ in range(self.n_critic):
+            losses = self._critic_step(rt, networks, optimizers, _random_batch(rt, batch_size))
+        losses.update(self._generator_step(rt, networks, optimizers, batch))
+        return losses
+
+    # -- generation --------------------------------------------------------
+    def sample(self, n_samples=1, *, random_state=None):
+        """Generate complete rows and missingness masks.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to generate.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the generators' noise.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            Rows from the data generator, in the input's scale (features
+            that were empty at fit are left out).
+        missing : ndarray of bool of shape (n_samples, n_features)
+            Masks from the mask generator, True where an entry would be
+            missing.
+        """
+        check_is_fitted(self)
+        if not isinstance(n_samples, Integral) or n_samples < 1:
+            raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+        device = self._inference_device()
+        generator = torch.Generator(device=device).manual_seed(draw_seed(random_state))
+
+        def noise():
+            return torch.randn(n_samples, self.latent_dim_, generator=generator, device=device)
+
+        with torch.no_grad():
+            x = self.networks_["data_generator"](noise())
+            observed = torch.sigmoid(self.networks_["mask_generator"](noise()) / self.temperature)
+        return self.scaling_.unscale(to_numpy(x)), to_numpy(observed) < 0.5
+
+
+def _random_batch(rt, batch_size):
+    n = len(rt.data["x"])
+    idx = rt.randint(n, batch_size)
+    return {key: value[idx] for key, value in rt.data.items()}
