@@ -1,7 +1,16 @@
 """skgan: GAN methods for dirty tabular data as scikit-learn estimators."""
 
-from .impute import MisGANImputer
+from .impute import HexaGANImputer, MisGANImputer
+from .over_sampling import GAMOClassifier, GAMOResampler
+from .semi_supervised import HexaGANClassifier
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["MisGANImputer", "__version__"]
+__all__ = [
+    "GAMOClassifier",
+    "GAMOResampler",
+    "HexaGANClassifier",
+    "HexaGANImputer",
+    "MisGANImputer",
+    "__version__",
+]

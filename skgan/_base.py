@@ -63,12 +63,16 @@ class TorchRuntime:
         self.generator = torch.Generator(device=self.device).manual_seed(self.seed)
 
     def rand(self, *shape):
-        """Uniform noise on ``[0, 1)``."""
-        return torch.rand(shape, generator=self.generator, device=self.device)
+        """Uniform noise on ``[0, 1)`` (float32, whatever torch's default dtype)."""
+        return torch.rand(
+            shape, generator=self.generator, device=self.device, dtype=torch.float32
+        )
 
     def randn(self, *shape):
-        """Standard normal noise."""
-        return torch.randn(shape, generator=self.generator, device=self.device)
+        """Standard normal noise (float32, whatever torch's default dtype)."""
+        return torch.randn(
+            shape, generator=self.generator, device=self.device, dtype=torch.float32
+        )
 
     def randint(self, high, size):
         """Integers in ``[0, high)``."""
@@ -117,7 +121,7 @@ class BaseTorchGAN(BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
         ],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "device": [str],
@@ -125,17 +129,28 @@ class BaseTorchGAN(BaseEstimator):
         "verbose": ["verbose"],
     }
 
-    #: Mini-batch size used by ``batch_size="auto"`` (capped by n_samples).
-    _default_batch_size = 64
+    #: ``batch_size="auto"``: ``n_samples // 64`` within these bounds, so
+    #: large data take fewer, larger steps (capped by n_samples).
+    _auto_batch_bounds = (64, 256)
+    #: ``early_stopping="auto"`` holds rows out only from this many samples on.
+    _auto_early_stopping_min_samples = 1000
     #: ``max_iter="auto"``: mini-batch updates targeted over the whole fit.
-    _auto_steps = 3000
+    _auto_steps = 2000
     #: ``max_iter="auto"``: bounds on the number of epochs.
-    _auto_epoch_bounds = (20, 2000)
+    _auto_epoch_bounds = (5, 2000)
 
     # -- sizes -------------------------------------------------------------
     def _effective_batch_size(self, n_samples):
-        size = self._default_batch_size if self.batch_size == "auto" else self.batch_size
+        if self.batch_size == "auto":
+            size = np.clip(n_samples // 64, *self._auto_batch_bounds)
+        else:
+            size = self.batch_size
         return int(min(size, n_samples))
+
+    def _early_stopping_enabled(self, n_samples):
+        if self.early_stopping == "auto":
+            return n_samples >= self._auto_early_stopping_min_samples
+        return self.early_stopping
 
     def _effective_max_iter(self, n_samples):
         """Epoch budget; ``"auto"`` adapts it to the number of mini-batches."""
@@ -152,9 +167,16 @@ class BaseTorchGAN(BaseEstimator):
         return TorchRuntime(self.device_, draw_seed(self.random_state))
 
     def _inference_device(self):
-        """Device for prediction: ``device_`` if still available, else CPU."""
+        """Device for prediction: ``device_`` if still available, else CPU.
+
+        A model fitted on ``cuda:1`` and loaded where CUDA is missing, or
+        where there is no second GPU, predicts on the CPU.
+        """
         device = getattr(self, "device_", torch.device("cpu"))
-        if device.type == "cuda" and not torch.cuda.is_available():
+        if device.type == "cuda" and not (
+            torch.cuda.is_available()
+            and (device.index or 0) < torch.cuda.device_count()
+        ):
             return torch.device("cpu")
         return device
 
@@ -190,7 +212,7 @@ class BaseTorchGAN(BaseEstimator):
             disable=not self.verbose,
             leave=False,
         )
-        with torch.enable_grad():
+        with progress, torch.enable_grad():
             epoch = -1
             for epoch in progress:
                 self._set_train_mode(networks, True)
@@ -218,7 +240,12 @@ class BaseTorchGAN(BaseEstimator):
                 progress.set_postfix({k: f"{v:.3g}" for k, v in losses.items()})
                 if use_validation and stale >= self.n_iter_no_change:
                     break
-        progress.close()
+        if not history:
+            raise RuntimeError(
+                f"Training diverged: no epoch of {type(self).__name__} ended with "
+                "finite losses, so there are no trained networks to keep. Lower "
+                "the learning rate or check the input scale."
+            )
         if use_validation and best_state is not None:
             _restore(networks, None, best_state)
         self._set_train_mode(networks, False)

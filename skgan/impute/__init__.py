@@ -1,5 +1,6 @@
 """GAN imputers."""
 
+from ._hexagan import HexaGANImputer
 from ._misgan import MisGANImputer
 
-__all__ = ["MisGANImputer"]
+__all__ = ["HexaGANImputer", "MisGANImputer"]

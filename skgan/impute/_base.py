@@ -24,6 +24,9 @@ from sklearn.utils.validation import (
 
 from .._base import BaseTorchGAN, draw_seed, to_numpy
 
+#: Noise draws averaged when scoring the early-stopping signal.
+VALIDATION_DRAWS = 4
+
 #: Rows imputed at once in ``transform`` (bounds memory on large inputs).
 TRANSFORM_CHUNK = 65536
 
@@ -33,6 +36,17 @@ def missing_mask(X, missing_values):
     if is_scalar_nan(missing_values):
         return np.isnan(X)
     return X == missing_values
+
+
+def hide_rate(m):
+    """Share of observed entries to hide for self-supervision: the data's own
+    missing rate, kept within [0.1, 0.5]."""
+    return float(np.clip(1.0 - m.mean().item(), 0.1, 0.5))
+
+
+def hide_observed(rt, m, rate):
+    """A float mask of observed entries (``m == 1``) hidden at ``rate``."""
+    return (rt.rand(*m.shape) < rate) * m
 
 
 class MinMaxScaling:
@@ -106,7 +120,11 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             "x": rt.tensor(self.scaling_.scale(X, mask)),
             "m": rt.tensor(~mask),
         }
-        validation = self._prepare_validation(rt) if self.early_stopping else None
+        validation = (
+            self._prepare_validation(rt)
+            if self._early_stopping_enabled(X.shape[0])
+            else None
+        )
         self._fit_networks(rt, validation)
         self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
         return self
@@ -126,29 +144,47 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
 
     # -- held-out signal for early stopping ---------------------------------
     def _prepare_validation(self, rt):
-        """Hold out ``validation_fraction`` of the rows and hide some of their
-        observed entries; returns the early-stopping signal, the RMSE of the
-        imputation on the hidden entries, or None when there is too little
-        data for one."""
+        """Hold out ``validation_fraction`` of the rows for early stopping.
+
+        The observed entries of the held-out rows are split into disjoint
+        folds (one per ``1 / hide_rate``); each fold is hidden in turn and
+        imputed from the rest, so every held-out observed entry is scored
+        once. Returns that RMSE as a function of the networks, or None when
+        there is too little data for it.
+        """
         x, m = rt.data["x"], rt.data["m"]
         n_val = int(round(self.validation_fraction * x.shape[0]))
         if n_val < 2 or x.shape[0] - n_val < 2:
             return None
         order = rt.permutation(x.shape[0]).to(rt.device)
         val_idx, train_idx = order[:n_val], order[n_val:]
-        hide_rate = float(np.clip(1.0 - m.mean().item(), 0.1, 0.5))
-        hidden = (rt.rand(n_val, x.shape[1]) < hide_rate) & (m[val_idx] > 0)
-        if not hidden.any():
+        x_val, m_val = x[val_idx], m[val_idx]
+        if not m_val.any():
             return None
+        n_folds = int(round(1.0 / hide_rate(m)))
+        folds = rt.randint(n_folds, m_val.numel()).reshape(m_val.shape)
         rt.data = {key: value[train_idx] for key, value in rt.data.items()}
-        x_val, m_val = x[val_idx], m[val_idx] * (~hidden)
-        noise = rt.rand(self.transform_draws, x.shape[1])
+        noise = rt.rand(VALIDATION_DRAWS, x.shape[1])
 
         def validation_rmse(networks):
-            imputed = self._mean_imputation(networks, x_val * m_val, m_val, noise)
-            return torch.sqrt(((imputed - x_val)[hidden] ** 2).mean())
+            squared_error = 0.0
+            for fold in range(n_folds):
+                hidden = (folds == fold) * m_val
+                kept = m_val - hidden
+                imputed = self._mean_imputation(networks, x_val * kept, kept, noise)
+                squared_error += (((imputed - x_val) * hidden) ** 2).sum()
+            return torch.sqrt(squared_error / m_val.sum())
 
         return validation_rmse
+
+    def _hidden_entry_error(self, rt, networks, x, m):
+        """Self-supervised imputation loss: hide some observed entries of a
+        mini-batch, impute them with one noise draw and return their mean
+        squared error."""
+        hidden = hide_observed(rt, m, hide_rate(m))
+        kept = m - hidden
+        imputed = self._impute_tensor(networks, x * kept, kept, rt.rand(*x.shape))
+        return ((imputed - x) ** 2 * hidden).sum() / hidden.sum().clamp_min(1)
 
     # -- transform ---------------------------------------------------------
     def _mean_imputation(self, networks, x, m, noise_bank):
@@ -253,7 +289,9 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         valid = self._valid_features
 
         def draw(x, m):
-            noise = torch.rand(x.shape, generator=generator, device=device)
+            noise = torch.rand(
+                x.shape, generator=generator, device=device, dtype=torch.float32
+            )
             return self._impute_tensor(self.networks_, x, m, noise)
 
         return [

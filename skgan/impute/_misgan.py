@@ -10,12 +10,11 @@ from sklearn.utils.validation import check_is_fitted
 from .._base import draw_seed, to_numpy
 from .._nn import (
     apply_gradients,
-    critic_loss,
     fill_missing,
-    interpolation_penalties,
     make_mlp,
     mask_data,
     scale_grad,
+    wgan_gp_critic_losses,
 )
 from ._base import BaseGANImputer
 
@@ -87,14 +86,17 @@ class MisGANImputer(BaseGANImputer):
         critic use twice that, as in the authors' code.
     max_iter : int or "auto", default="auto"
         Maximum number of epochs (passes of generator updates over the data);
-        "auto" targets about 3000 generator updates, between 20 and 2000
+        "auto" targets about 2000 generator updates, between 5 and 2000
         epochs, so small data train longer per row than large data.
     batch_size : int or "auto", default="auto"
-        Mini-batch size; "auto" is ``min(64, n_samples)``.
-    early_stopping : bool, default=True
-        Hold out ``validation_fraction`` of the rows, hide some of their
-        observed entries and stop when the imputation error on them has not
-        improved for ``n_iter_no_change`` epochs; the best networks are kept.
+        Mini-batch size; "auto" is ``n_samples // 64`` within [64, 256],
+        capped by ``n_samples``.
+    early_stopping : "auto" or bool, default="auto"
+        Hold out ``validation_fraction`` of the rows, hide their observed
+        entries fold by fold and stop when the imputation error on them has
+        not improved for ``n_iter_no_change`` epochs; the best networks are
+        kept. "auto" enables it from 1000 samples on: smaller data lose more
+        by holding rows out than they gain.
     validation_fraction : float, default=0.1
         Fraction of rows held out for early stopping.
     n_iter_no_change : int, default=50
@@ -173,6 +175,7 @@ class MisGANImputer(BaseGANImputer):
         "n_critic": [Interval(Integral, 1, None, closed="left")],
         "gradient_penalty": [Interval(Real, 0, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -190,9 +193,10 @@ class MisGANImputer(BaseGANImputer):
         n_critic=5,
         gradient_penalty=10.0,
         learning_rate=1e-3,
+        reconstruction_weight=100.0,
         max_iter="auto",
         batch_size="auto",
-        early_stopping=True,
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=50,
         transform_draws=16,
@@ -212,6 +216,7 @@ class MisGANImputer(BaseGANImputer):
         self.n_critic = n_critic
         self.gradient_penalty = gradient_penalty
         self.learning_rate = learning_rate
+        self.reconstruction_weight = reconstruction_weight
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -238,13 +243,13 @@ class MisGANImputer(BaseGANImputer):
             "mask_critic": make_mlp([d, h, h, 1], generator=g),
             "data_generator": make_mlp([z, h, h, d], output="sigmoid", generator=g),
             "data_critic": make_mlp([d, h, h, 1], generator=g),
-            "imputer": make_mlp([d, h, h, d], output="sigmoid", generator=g),
+            "imputer": make_mlp([3 * d, h, h, d], output="sigmoid", generator=g),
             "imputer_critic": make_mlp([d, h, h, 1], generator=g),
         }
 
     def _build_optimizers(self, networks):
         def adam(name, lr):
-            return torch.optim.Adam(networks[name].parameters(), lr=lr, betas=(0.5, 0.9), foreach=True)
+            return torch.optim.Adam(networks[name].parameters(), lr=lr, betas=(0.5, 0.9), fused=True)
 
         lr = self.learning_rate
         return {
@@ -260,8 +265,14 @@ class MisGANImputer(BaseGANImputer):
         return x, torch.sigmoid(logits / self.temperature)
 
     def _impute_tensor(self, networks, x, m, noise):
-        """``G_i(x, m, w)`` of eq. 12: observed entries are kept outside the net."""
-        return fill_missing(x, m, networks["imputer"](fill_missing(x, m, noise)))
+        """``G_i(x, m, w)`` of eq. 12: observed entries are kept outside the net.
+
+        The network sees ``x * m``, ``w * (1 - m)`` and ``m`` as separate
+        channels: the same information as eq. 12's ``x * m + w * (1 - m)``,
+        but the network need not learn to tell data from noise.
+        """
+        inputs = torch.cat([x * m, noise * (1 - m), m], dim=1)
+        return fill_missing(x, m, networks["imputer"](inputs))
 
     # -- one step of the algorithm ----------------------------------------
     def _critic_step(self, rt, networks, optimizers, batch):
@@ -275,12 +286,7 @@ class MisGANImputer(BaseGANImputer):
             "data_critic": (mask_data(x, m, self.tau), mask_data(x_gen, m_gen, self.tau)),
             "imputer_critic": (x_gen, x_imp),
         }
-        penalties = interpolation_penalties(networks, pairs, rt.rand)
-        losses = {
-            name: critic_loss(networks[name](real), networks[name](fake))
-            + self.gradient_penalty * penalties[name]
-            for name, (real, fake) in pairs.items()
-        }
+        losses = wgan_gp_critic_losses(networks, pairs, rt.rand, self.gradient_penalty)
         # The critics share no parameters: one backward pass serves all three.
         apply_gradients(sum(losses.values()), networks, {k: optimizers[k] for k in pairs})
         return {name: loss.detach() for name, loss in losses.items()}
@@ -297,6 +303,10 @@ class MisGANImputer(BaseGANImputer):
         # G_x's share of beta * L_i: its samples are the imputer critic's "real".
         imputer_real = networks["imputer_critic"](scale_grad(x_gen, self.beta)).mean()
         adv_imputer = -networks["imputer_critic"](x_imp).mean()
+        if self.reconstruction_weight > 0:
+            adv_imputer = adv_imputer + self.reconstruction_weight * (
+                self._hidden_entry_error(rt, networks, x, m)
+            )
         generators = ("mask_generator", "data_generator", "imputer")
         apply_gradients(
             adv_mask + adv_data + imputer_real + adv_imputer,
@@ -343,7 +353,13 @@ class MisGANImputer(BaseGANImputer):
         generator = torch.Generator(device=device).manual_seed(draw_seed(random_state))
 
         def noise():
-            return torch.randn(n_samples, self.latent_dim_, generator=generator, device=device)
+            return torch.randn(
+                n_samples,
+                self.latent_dim_,
+                generator=generator,
+                device=device,
+                dtype=torch.float32,
+            )
 
         with torch.no_grad():
             x = self.networks_["data_generator"](noise())

@@ -1,0 +1,848 @@
+"""Generative Adversarial Minority Oversampling (Mullick, Datta and Das, ICCV 2019).
+
+GAMO plays a three-player game between a *convex generator* G, a classifier
+M and a conditional discriminator D. G writes every new row of class ``k`` as
+a convex combination of real rows of class ``k``; it is trained to make M
+misclassify its rows while D still takes them for real ones, so the rows it
+produces lie near the class boundaries, inside the class's convex hull.
+
+:class:`GAMOResampler` uses the trained G as an imbalanced-learn over-sampler;
+:class:`GAMOClassifier` keeps the trained M, the paper's end-to-end model.
+Both share :class:`_BaseGAMO`, which holds the networks and the update step
+(Algorithm 1 of the paper).
+"""
+
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_sampling_strategy, check_target_type
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch import nn
+
+from .._base import BaseTorchGAN, to_numpy
+from .._nn import apply_gradients, make_mlp
+
+#: Upper bound on ``rows x anchors`` entries of one block of convex weights
+#: computed at generation or prediction time (about 32 MB in float64).
+GENERATION_ENTRIES = 1 << 22
+#: Rows classified at once by :meth:`GAMOClassifier.predict_proba`.
+PREDICT_CHUNK = 65536
+#: Training on the CPU uses one intra-op thread when the largest matrix
+#: product of a step has fewer multiply-adds than this: at that size a second
+#: thread saves little, and on a busy machine OpenMP threads waiting for one
+#: another slow each step down by orders of magnitude.
+SINGLE_THREAD_WORK = 1 << 25
+#: Target range of the discriminator's smoothed labels (authors' code).
+REAL_TARGET = (0.9, 1.0)
+FAKE_TARGET = (0.0, 0.1)
+
+
+# -- input checks --------------------------------------------------------------
+def _check_finite_features(X, name):
+    """Reject NaN and infinity with a message that says what to do."""
+    if np.isnan(X).any():
+        raise ValueError(
+            f"Input X contains NaN. {name} generates rows as convex combinations "
+            "of complete rows and does not handle missing values: impute them "
+            "first, e.g. imblearn.pipeline.make_pipeline(SimpleImputer(), "
+            f"{name}(), classifier) (or skgan's MisGANImputer instead of "
+            "SimpleImputer)."
+        )
+    if not np.isfinite(X).all():
+        raise ValueError(
+            "Input X contains infinity or a value too large for its dtype; "
+            f"{name} needs finite features."
+        )
+
+
+@contextmanager
+def _intra_op_threads(n_threads):
+    """Run the block with ``n_threads`` torch intra-op threads (``None``: as
+    is), then restore the caller's setting."""
+    before = torch.get_num_threads()
+    if n_threads is None or n_threads >= before:
+        yield
+        return
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+class _Standardizer:
+    """Per-feature standardisation used inside the networks.
+
+    An affine map per feature: convex combinations commute with it, so rows
+    generated in the scaled space are the same convex combinations of the
+    original rows.
+    """
+
+    def __init__(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        self.mean_ = X.mean(axis=0)
+        scale = X.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+
+    def transform(self, X):
+        return (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
+
+
+# -- networks ------------------------------------------------------------------
+class ConvexGenerator(nn.Module):
+    """GAMO's convex generator: one cTMU shared by all classes plus one IGU
+    per generated class (paper, Sec. 3.2 and Fig. 3).
+
+    The conditional transient mapping unit ``t(z | k)`` maps a latent vector
+    and the one-hot class code to an intermediate vector; ``IGU_k`` maps that
+    to ``K_k`` logits whose softmax gives convex weights over the class's
+    anchor rows ``A_k`` (a ``K_k x d`` buffer), and the generated row is the
+    matrix product ``softmax(IGU_k(t(z | k))) @ A_k`` (eq. 1). Memory is
+    ``O(batch * K_k + K_k * d)`` per class, never ``batch * K_k * d``.
+
+    Parameters
+    ----------
+    anchors : list of torch.Tensor
+        One ``(K_k, n_features)`` tensor of (scaled) real rows per class.
+    latent_dim : int
+        Size of ``z``.
+    hidden_size : int
+        Width of the cTMU's first layer; its output has ``hidden_size // 4``.
+    generator : torch.Generator
+        CPU generator for the initial weights.
+    """
+
+    def __init__(self, anchors, latent_dim, hidden_size, generator):
+        super().__init__()
+        self.n_classes = len(anchors)
+        self.latent_dim = latent_dim
+        width = max(hidden_size // 4, 1)
+        # Dense-ReLU-BN-Dense-ReLU-BN, as in the authors' code.
+        self.transient = nn.Sequential(
+            make_mlp(
+                [latent_dim + self.n_classes, hidden_size, width],
+                activation="relu",
+                output="relu",
+                batch_norm=True,
+                generator=generator,
+            ),
+            nn.BatchNorm1d(width),
+        )
+        self.igus = nn.ModuleList(
+            make_mlp([width, len(a)], generator=generator) for a in anchors
+        )
+        for k, a in enumerate(anchors):
+            self.register_buffer(f"anchors_{k}", a)
+
+    def anchors(self, k):
+        """The ``(K_k, n_features)`` anchor rows of class ``k``."""
+        return getattr(self, f"anchors_{k}")
+
+    def logits(self, z, labels, counts):
+        """IGU logits per class for ``labels`` sorted ascending.
+
+        ``counts[k]`` rows of ``z`` belong to class ``k``; returns a list with
+        one ``(counts[k], K_k)`` tensor per class.
+        """
+        code = F.one_hot(labels, self.n_classes).to(z.dtype)
+        t = self.transient(torch.cat([z, code], dim=1))
+        return [igu(part) for igu, part in zip(self.igus, t.split(counts), strict=True)]
+
+    def forward(self, z, labels, counts):
+        """Generated rows ``G(z | k) = g_k(t(z | k)) @ A_k``, in label order."""
+        parts = self.logits(z, labels, counts)
+        return torch.cat(
+            [torch.softmax(p, dim=1) @ self.anchors(k) for k, p in enumerate(parts)]
+        )
+
+
+def _sorted_labels(labels, n_classes):
+    """Labels sorted ascending and the count of each class (python ints)."""
+    labels = torch.sort(labels).values
+    return labels, torch.bincount(labels, minlength=n_classes).tolist()
+
+
+# -- shared estimator core -----------------------------------------------------
+class _BaseGAMO(BaseTorchGAN):
+    """Networks and update step of GAMO, shared by the resampler and the
+    classifier. ``_fit_gamo`` trains on a label-encoded problem."""
+
+    _parameter_constraints = {
+        **{
+            key: BaseTorchGAN._parameter_constraints[key]
+            for key in ("max_iter", "batch_size", "device", "random_state", "verbose")
+        },
+        "loss": [StrOptions({"least_squares", "cross_entropy"})],
+        "discriminator": ["boolean"],
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(Integral, 4, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_anchors": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    _default_batch_size = 64
+    #: ``max_iter="auto"``: generator updates targeted over the whole fit,
+    #: between 1 and 1000 epochs (so large data pay for few passes).
+    _auto_steps = 2000
+    _auto_epoch_bounds = (1, 1000)
+
+    # -- training ------------------------------------------------------------
+    def _check_features(self, X, y="no_validation", *, reset):
+        """Validate X (dense, finite, float32 kept, others to float64) and,
+        when given, y."""
+        out = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=False,
+        )
+        _check_finite_features(
+            out[0] if isinstance(out, tuple) else out, type(self).__name__
+        )
+        return out
+
+    def _fit_gamo(self, X, y_idx, n_generate):
+        """Train M, D and G on ``X`` with encoded labels ``y_idx``.
+
+        ``n_generate[c]`` is the number of rows the final resampling adds to
+        class ``c``: classes with a positive count get an IGU, and they are
+        drawn for M and D in proportion to it (the paper's ``P_c - P_i``).
+        Returns the runtime, whose generator then draws the output rows.
+        """
+        n_samples, n_classes = len(X), len(n_generate)
+        self.scaler_ = _Standardizer(X)
+        rt = self._make_runtime()
+        rt.data = {
+            "x": rt.tensor(self.scaler_.transform(X)),
+            "y": torch.as_tensor(y_idx, dtype=torch.long, device=rt.device),
+        }
+        self.generated_classes_ = np.flatnonzero(np.asarray(n_generate) > 0)
+        anchors = []
+        self.anchor_indices_ = {}
+        rng = np.random.default_rng(rt.seed)
+        for c in self.generated_classes_:
+            rows = np.flatnonzero(y_idx == c)
+            if len(rows) > self.max_anchors:
+                rows = np.sort(rng.choice(rows, self.max_anchors, replace=False))
+            self.anchor_indices_[int(c)] = rows
+            anchors.append(rt.data["x"][torch.as_tensor(rows, device=rt.device)])
+        gen_counts = np.asarray(n_generate, dtype=np.float64)[self.generated_classes_]
+        rt.gamo = {
+            "n_classes": n_classes,
+            "anchors": anchors,
+            "gen_classes": torch.as_tensor(
+                self.generated_classes_, dtype=torch.long, device=rt.device
+            ),
+            # Classes of the rows shown to M and D: proportional to P_c - P_i.
+            "gen_probs": torch.as_tensor(
+                gen_counts / max(gen_counts.sum(), 1.0), device=rt.device
+            ),
+            # Weight of the generated rows in eqs. 4-5: sum_i (P_c - P_i).
+            "fake_weight": float(gen_counts.sum() / n_samples),
+        }
+        self.n_classes_ = n_classes
+        with _intra_op_threads(self._training_threads(rt)):
+            self._fit_networks(rt)
+        return rt
+
+    def _training_threads(self, rt):
+        """One thread for small networks on the CPU (see
+        ``SINGLE_THREAD_WORK``), else torch's setting."""
+        n_samples, d = rt.data["x"].shape
+        width = max(d + rt.gamo["n_classes"], self.hidden_size)
+        work = self._effective_batch_size(n_samples) * self.hidden_size * width
+        return 1 if rt.device.type == "cpu" and work < SINGLE_THREAD_WORK else None
+
+    def _build_networks(self, rt):
+        d = rt.data["x"].shape[1]
+        n_classes, h, g = rt.gamo["n_classes"], self.hidden_size, rt.cpu_generator
+        networks = {
+            "classifier": make_mlp(
+                [d, h, h // 2, n_classes], activation="leaky_relu", generator=g
+            )
+        }
+        if rt.gamo["anchors"]:
+            if self.discriminator:
+                networks["discriminator"] = make_mlp(
+                    [d + n_classes, h, h // 2, 1], activation="leaky_relu", generator=g
+                )
+            networks["generator"] = ConvexGenerator(
+                rt.gamo["anchors"], self.latent_dim, h, g
+            )
+        return networks
+
+    def _build_optimizers(self, networks):
+        return {
+            name: torch.optim.Adam(
+                net.parameters(),
+                lr=self.learning_rate,
+                betas=(0.5, 0.999),
+                foreach=True,
+            )
+            for name, net in networks.items()
+        }
+
+    # -- losses ----------------------------------------------------------------
+    def _class_loss(self, logits, target, columns=None):
+        """M's loss against per-output targets, summed over outputs.
+
+        Least squares: ``sum_i (M_i(x) - t_i)^2`` (eq. 4); cross entropy:
+        ``-sum_i [t_i log M_i(x) + (1 - t_i) log(1 - M_i(x))]`` (eq. 2).
+        ``columns`` restricts the sum to some outputs.
+        """
+        probs = torch.softmax(logits, dim=1)
+        if columns is not None:
+            probs, target = probs[:, columns], target[:, columns]
+        if self.loss == "least_squares":
+            per_output = (probs - target) ** 2
+        else:
+            per_output = F.binary_cross_entropy(probs, target, reduction="none")
+        return per_output.sum(dim=1).mean()
+
+    def _adversarial_loss(self, scores, target):
+        """D's loss: ``(D - t)^2`` (eq. 5) or binary cross entropy (eq. 3)."""
+        if self.loss == "least_squares":
+            return ((scores - target) ** 2).mean()
+        return F.binary_cross_entropy(scores, target)
+
+    @staticmethod
+    def _critic(networks, x, code):
+        return torch.sigmoid(networks["discriminator"](torch.cat([x, code], dim=1)))
+
+    # -- one iteration of Algorithm 1 ------------------------------------------
+    def _train_step(self, rt, networks, optimizers, batch, step):
+        x, y = batch["x"], batch["y"]
+        info = rt.gamo
+        n_classes = info["n_classes"]
+        code = F.one_hot(y, n_classes).float()
+        if "generator" not in networks:
+            # Nothing to generate: M alone on the real rows.
+            loss_m = self._class_loss(networks["classifier"](x), code)
+            apply_gradients(loss_m, networks, {"classifier": optimizers["classifier"]})
+            return {"classifier": loss_m.detach()}
+
+        G, b = networks["generator"], max(len(x), 2)
+        n_gen, use_d = len(info["anchors"]), "discriminator" in networks
+        # Lines 8-11: M and D on real rows and on generated rows whose classes
+        # are drawn with probability proportional to P_c - P_i (eqs. 4-5).
+        labels, counts = _sorted_labels(
+            torch.multinomial(
+                info["gen_probs"], b, replacement=True, generator=rt.generator
+            ),
+            n_gen,
+        )
+        with torch.no_grad():
+            fake = G(rt.randn(b, self.latent_dim), labels, counts)
+        fake_code = F.one_hot(info["gen_classes"][labels], n_classes).float()
+        w, n_real = info["fake_weight"], len(x)
+        # One forward pass per network over the real and the generated rows.
+        rows, codes = torch.cat([x, fake]), torch.cat([code, fake_code])
+        logits = networks["classifier"](rows)
+        losses = {
+            "classifier": self._class_loss(logits[:n_real], code)
+            + w * self._class_loss(logits[n_real:], fake_code)
+        }
+        players = {"classifier": optimizers["classifier"]}
+        if use_d:
+            scores = self._critic(networks, rows, codes)
+            losses["discriminator"] = self._adversarial_loss(
+                scores[:n_real], _uniform(rt, n_real, REAL_TARGET)
+            ) + w * self._adversarial_loss(
+                scores[n_real:], _uniform(rt, b, FAKE_TARGET)
+            )
+            players["discriminator"] = optimizers["discriminator"]
+        apply_gradients(sum(losses.values()), networks, players)
+
+        # Lines 12-15: G, with classes drawn uniformly, against M (target: the
+        # ones' complement of its class over the generated classes) and D
+        # (target: real), eq. 6.
+        labels, counts = _sorted_labels(rt.randint(n_gen, b), n_gen)
+        fake = G(rt.randn(b, self.latent_dim), labels, counts)
+        fake_code = F.one_hot(info["gen_classes"][labels], n_classes).float()
+        loss_g = self._class_loss(
+            networks["classifier"](fake), 1.0 - fake_code, columns=info["gen_classes"]
+        )
+        if use_d:
+            loss_g = loss_g + self._adversarial_loss(
+                self._critic(networks, fake, fake_code),
+                torch.ones(b, 1, dtype=fake.dtype, device=rt.device),
+            )
+        apply_gradients(loss_g, networks, {"generator": optimizers["generator"]})
+        losses["generator"] = loss_g
+        return {name: loss.detach() for name, loss in losses.items()}
+
+    # -- generation --------------------------------------------------------------
+    def _convex_weights(self, k, noise):
+        """Convex weights (float64, rows sum to 1) of G for the rows of
+        ``noise`` in class position ``k``: shape ``(len(noise), K_k)``."""
+        G = self.networks_["generator"]
+        counts = [0] * G.n_classes
+        counts[k] = len(noise)
+        labels = torch.full((len(noise),), k, dtype=torch.long, device=noise.device)
+        with torch.no_grad():
+            logits = G.logits(noise, labels, counts)[k]
+        return torch.softmax(logits.double(), dim=1).cpu().numpy()
+
+    def _generate_class(self, rt, k, anchors, n_samples):
+        """``n_samples`` rows of class position ``k``: convex weights from the
+        generator times the anchor rows (``anchors``, original scale, float64),
+        computed in blocks of at most ``GENERATION_ENTRIES`` weights."""
+        out = np.empty((n_samples, anchors.shape[1]), dtype=np.float64)
+        block = max(1, GENERATION_ENTRIES // len(anchors))
+        for start in range(0, n_samples, block):
+            stop = min(start + block, n_samples)
+            weights = self._convex_weights(k, rt.randn(stop - start, self.latent_dim))
+            out[start:stop] = weights @ anchors
+        return out
+
+
+def _uniform(rt, n, bounds):
+    low, high = bounds
+    return low + (high - low) * rt.rand(n, 1)
+
+
+_GAMO_PARAMS_DOC = """
+    loss : {"least_squares", "cross_entropy"}, default="least_squares"
+        Losses of the three players: the least-squares formulation (eqs. 4-6)
+        or the cross-entropy one (eqs. 2-3, non-saturating for G).
+    discriminator : bool, default=True
+        Train the conditional discriminator D. ``False`` gives the paper's
+        GAMO\\\\D ablation (G plays against M alone).
+    latent_dim : int, default=100
+        Size of the latent vector ``z``.
+    hidden_size : int, default=256
+        Width of the first hidden layer of every network: M is
+        ``d -> h -> h/2 -> c``, D is ``[x, onehot] -> h -> h/2 -> 1``, the cTMU
+        is ``[z, onehot] -> h -> h/4``.
+    learning_rate : float, default=1e-3
+        Adam step size of the three players (``beta_1 = 0.5``).
+    max_iter : int or "auto", default="auto"
+        Number of epochs (passes over the real rows, one iteration of
+        Algorithm 1 per mini-batch). "auto" targets about 2000 iterations,
+        between 1 and 1000 epochs, so that small data train longer per row
+        and large data pass over their rows only a few times.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size ``b``; "auto" is ``min(64, n_samples)``.
+    max_anchors : int, default=1000
+        Cap on the number of real rows (anchors) a class's IGU combines: a
+        class with more rows uses a random subset of ``max_anchors`` of them,
+        drawn once per fit (``anchor_indices_``). This bounds the memory of
+        the generator, see Notes.
+    device : str, default="auto"
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA if
+        available).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the latent noise, the mini-batches and the anchors.
+    verbose : int, default=0
+        Show a progress bar with the current losses when positive."""
+
+_GAMO_NOTES_DOC = """
+    **Memory.** The generated row is a matrix product of a ``(b, K)`` weight
+    block with the ``(K, d)`` anchors, ``K = min(n_k, max_anchors)``; the
+    authors' code builds a ``(b, d, n_k)`` tensor instead. With the cap,
+    training needs ``O(b K + K d + h K)`` memory per generated class whatever
+    the class size, and generation works in blocks of at most ``2**22``
+    weights, so a 20,000-row minority class is handled like a 1,000-row one.
+
+    **Scaling.** Networks see features standardised per feature. The map is
+    affine, so convex combinations in the scaled space are the same convex
+    combinations of the original rows, which are computed in float64."""
+
+
+# -- the resampler -------------------------------------------------------------
+class GAMOResampler(BaseOverSampler, _BaseGAMO):
+    """Over-sample with Generative Adversarial Minority Oversampling (GAMO).
+
+    GAMO [1]_ trains three players: a classifier ``M`` with ``c`` softmax
+    outputs, a conditional discriminator ``D(x | k)`` and a convex generator
+    that writes a row of class ``k`` as a convex combination of real rows
+    ``x_j`` of that class (eq. 1):
+
+    .. math::
+
+        G(z | k) = \\sum_{j=1}^{n_k} g_k(t(z | k))_j \\, x_j, \\qquad
+        g_k(\\cdot) \\ge 0, \\ \\sum_j g_k(\\cdot)_j = 1,
+
+    with ``z ~ N(0, I)``, ``t`` the conditional transient mapping unit shared
+    by all classes and ``g_k`` the softmax instance generation unit of class
+    ``k``. With ``P_i`` the class priors and ``P_c - P_i`` the share of rows
+    to generate for class ``i``, the least-squares game (eqs. 4-6) is
+
+    .. math::
+
+        \\min_M \\sum_i P_i E_{x \\sim p^d_i}\\|M(x) - e_i\\|^2
+            + (P_c - P_i) E_{z}\\|M(G(z|i)) - e_i\\|^2, \\\\
+        \\min_D \\sum_i P_i E_{x \\sim p^d_i}(1 - D(x|i))^2
+            + (P_c - P_i) E_{z} D(G(z|i)|i)^2, \\\\
+        \\min_G \\sum_{i} E_{z} \\big[ M_i(G(z|i))^2
+            + \\sum_{j \\ne i} (1 - M_j(G(z|i)))^2 + (1 - D(G(z|i)|i))^2 \\big],
+
+    where the sums over generated rows run over the classes that
+    ``sampling_strategy`` over-samples. G thus learns to place rows near the
+    class boundary (where M errs) but inside the class's distribution (where
+    D is fooled). Each iteration follows Algorithm 1: one update of M and D
+    on a real mini-batch plus a generated one whose classes are drawn in
+    proportion to ``P_c - P_i``, then one update of G on rows whose classes
+    are drawn uniformly. The discriminator's targets are smoothed to
+    ``U(0.9, 1)`` (real) and ``U(0, 0.1)`` (generated), as in the authors'
+    code. After training, ``fit_resample`` draws for each class the count
+    that ``sampling_strategy`` asks for through the generator in inference
+    mode and appends the rows after the original ones.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+{params}
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of rows generated per class.
+    networks_ : dict of str to torch.nn.Module
+        ``classifier`` (M), ``discriminator`` (D, unless
+        ``discriminator=False``) and ``generator`` (G, a
+        :class:`ConvexGenerator`). Empty when nothing had to be generated.
+    anchor_indices_ : dict of int to ndarray
+        For each generated class (by its position in ``np.unique(y)``), the
+        indices of the rows of ``X`` its generated rows combine.
+    generated_classes_ : ndarray of int
+        Positions in ``np.unique(y)`` of the classes that got rows.
+    history_ : dict of str to list of float
+        Per-epoch mean loss of ``classifier``, ``discriminator`` and
+        ``generator``.
+    n_iter_ : int
+        Number of epochs run (0 when nothing had to be generated).
+    device_ : torch.device
+        Device the networks were trained on.
+    n_features_in_ : int
+        Number of features seen during ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit_resample``, for DataFrame input.
+
+    See Also
+    --------
+    imblearn.over_sampling.SMOTE : Interpolates between nearest neighbours.
+    imblearn.over_sampling.RandomOverSampler : Duplicates rows.
+    GAMOClassifier : The classifier M trained by the same game.
+
+    Notes
+    -----
+    ``fit_resample`` returns the input rows unchanged and first, followed by
+    the generated rows of each class in the order of ``sampling_strategy_``.
+    Every generated row is a convex combination of real rows of its class;
+    a class with a single row can therefore only be duplicated. Float32 input
+    gives float32 output; other numeric input is returned as float64.
+    Missing values are not accepted: impute them first, e.g.
+    ``make_pipeline(SimpleImputer(), GAMOResampler(), clf)`` with
+    :func:`imblearn.pipeline.make_pipeline`.
+{notes}
+
+    References
+    ----------
+    .. [1] S. S. Mullick, S. Datta and S. Das, "Generative Adversarial
+       Minority Oversampling", ICCV 2019, pp. 1695-1704.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from skgan import GAMOResampler
+    >>> X, y = make_classification(n_samples=200, weights=[0.9, 0.1],
+    ...                            random_state=0)
+    >>> sampler = GAMOResampler(max_iter=2, hidden_size=32, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> sorted(Counter(y_res).items())
+    [(np.int64(0), 179), (np.int64(1), 179)]
+    >>> bool((X_res[:200] == X).all())
+    True
+
+    With missing values, impute first in an imbalanced-learn pipeline:
+
+    >>> import numpy as np
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn.impute import SimpleImputer
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X[::10, 0] = np.nan
+    >>> model = make_pipeline(SimpleImputer(), sampler, LogisticRegression())
+    >>> model.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints = {
+        **BaseOverSampler._parameter_constraints,
+        **_BaseGAMO._parameter_constraints,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        loss="least_squares",
+        discriminator=True,
+        latent_dim=100,
+        hidden_size=256,
+        learning_rate=1e-3,
+        max_iter="auto",
+        batch_size="auto",
+        max_anchors=1000,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.loss = loss
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.hidden_size = hidden_size
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.max_anchors = max_anchors
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, y = self._check_features(X, y, reset=True)
+        return X, y, binarize_y
+
+    def _fit_resample(self, X, y):
+        classes, y_idx = np.unique(y, return_inverse=True)
+        n_generate = np.zeros(len(classes), dtype=np.int64)
+        for label, n in self.sampling_strategy_.items():
+            n_generate[np.searchsorted(classes, label)] = n
+        X_parts, y_parts = [X.copy()], [y.copy()]
+        if n_generate.sum() == 0:
+            self.networks_, self.history_, self.n_iter_ = {}, {}, 0
+            self.generated_classes_, self.anchor_indices_ = np.array([], int), {}
+            return X, y
+        rt = self._fit_gamo(X, y_idx, n_generate)
+        position = {int(c): k for k, c in enumerate(self.generated_classes_)}
+        for label, n in self.sampling_strategy_.items():
+            if n == 0:
+                continue
+            c = int(np.searchsorted(classes, label))
+            anchors = X[self.anchor_indices_[c]].astype(np.float64)
+            X_new = self._generate_class(rt, position[c], anchors, n)
+            X_parts.append(X_new.astype(X.dtype, copy=False))
+            y_parts.append(np.full(n, label, dtype=y.dtype))
+        return np.vstack(X_parts), np.hstack(y_parts)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+GAMOResampler.__doc__ = (
+    GAMOResampler.__doc__.replace(
+        "{sampling_strategy}", BaseOverSampler._sampling_strategy_docstring
+    )
+    .replace("{params}", _GAMO_PARAMS_DOC.strip("\n"))
+    .replace("{notes}", _GAMO_NOTES_DOC.strip("\n"))
+)
+
+
+# -- the classifier ------------------------------------------------------------
+class GAMOClassifier(ClassifierMixin, _BaseGAMO):
+    """Classifier M of Generative Adversarial Minority Oversampling (GAMO).
+
+        The paper's end-to-end model [1]_: the classifier network ``M`` trained
+        in GAMO's three-player game against the convex generator ``G`` and the
+        conditional discriminator ``D`` (see :class:`GAMOResampler` for the
+        losses). ``M`` learns from the real rows and from generated rows of the
+        over-sampled classes, weighted as if the data were resampled to
+        ``sampling_strategy``; ``predict_proba`` returns its softmax outputs.
+
+        Parameters
+        ----------
+        sampling_strategy : float, str, dict or callable, default="auto"
+            Which classes G over-samples and how many rows the game assumes
+            (the ``P_c - P_i`` weights of eqs. 2-5); any form accepted by
+            :class:`GAMOResampler`.
+    {params}
+
+        Attributes
+        ----------
+        classes_ : ndarray of shape (n_classes,)
+            Class labels.
+        sampling_strategy_ : dict
+            Number of rows per class the game generates for.
+        networks_ : dict of str to torch.nn.Module
+            ``classifier`` (M), ``discriminator`` (D) and ``generator`` (G).
+        anchor_indices_ : dict of int to ndarray
+            Rows of the training ``X`` combined by each class's IGU.
+        generated_classes_ : ndarray of int
+            Positions in ``classes_`` of the over-sampled classes.
+        history_ : dict of str to list of float
+            Per-epoch mean loss of every network.
+        n_iter_ : int
+            Number of epochs run.
+        device_ : torch.device
+            Device the networks were trained on.
+        n_features_in_ : int
+            Number of features seen during fit.
+        feature_names_in_ : ndarray of shape (n_features_in_,)
+            Names of features seen during fit, for DataFrame input.
+
+        See Also
+        --------
+        GAMOResampler : The convex generator as an over-sampler.
+        sklearn.neural_network.MLPClassifier : The same network without the game.
+
+        Notes
+        -----
+    {notes}
+
+        References
+        ----------
+        .. [1] S. S. Mullick, S. Datta and S. Das, "Generative Adversarial
+           Minority Oversampling", ICCV 2019, pp. 1695-1704.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skgan import GAMOClassifier
+        >>> X, y = make_classification(n_samples=200, weights=[0.9, 0.1],
+        ...                            random_state=0)
+        >>> clf = GAMOClassifier(max_iter=2, hidden_size=32, random_state=0)
+        >>> clf.fit(X, y).predict_proba(X[:3]).shape
+        (3, 2)
+    """
+
+    _parameter_constraints = {
+        **BaseOverSampler._parameter_constraints,
+        **_BaseGAMO._parameter_constraints,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        loss="least_squares",
+        discriminator=True,
+        latent_dim=100,
+        hidden_size=256,
+        learning_rate=1e-3,
+        max_iter="auto",
+        batch_size="auto",
+        max_anchors=1000,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.loss = loss
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.hidden_size = hidden_size
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.max_anchors = max_anchors
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train M, D and G by GAMO's game.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows (no missing values).
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : object
+            Fitted classifier.
+        """
+        check_classification_targets(y)
+        if type_of_target(y) not in ("binary", "multiclass"):
+            raise ValueError(
+                "Multilabel and multioutput targets are not supported: "
+                f"{type(self).__name__} needs one class label per row."
+            )
+        X, y = self._check_features(X, y, reset=True)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, "over-sampling"
+        )
+        n_generate = np.zeros(len(self.classes_), dtype=np.int64)
+        for label, n in self.sampling_strategy_.items():
+            n_generate[np.searchsorted(self.classes_, label)] = n
+        self._fit_gamo(X, y_idx, n_generate)
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities from M's softmax outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities of the classes in ``classes_`` order.
+        """
+        check_is_fitted(self)
+        X = self._check_features(X, reset=False)
+        Xs = self.scaler_.transform(X)
+        device = self._inference_device()
+        net = self.networks_["classifier"]
+        out = np.empty((len(Xs), len(self.classes_)), dtype=np.float64)
+        with torch.no_grad():
+            for start in range(0, len(Xs), PREDICT_CHUNK):
+                x = torch.as_tensor(
+                    Xs[start : start + PREDICT_CHUNK],
+                    dtype=torch.float32,
+                    device=device,
+                )
+                out[start : start + PREDICT_CHUNK] = to_numpy(
+                    torch.softmax(net(x), dim=1)
+                )
+        return out
+
+    def predict(self, X):
+        """Most probable class under M.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to classify.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+GAMOClassifier.__doc__ = GAMOClassifier.__doc__.replace(
+    "{params}", _GAMO_PARAMS_DOC.strip("\n")
+).replace("{notes}", _GAMO_NOTES_DOC.strip("\n"))

@@ -1,0 +1,772 @@
+"""HexaGAN classifier (Hwang, Jung and Yoon, ICML 2019).
+
+All six networks: the imputation part (E, G_MI, D_MI) comes from
+:class:`~skgan.impute._hexagan.HexaGANImputationMixin`; this module adds the
+hidden-space conditional generator and critic (G_CG, D_CG) and the classifier
+C, with the update schedule of the supplement's Algorithm 2.
+"""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
+
+from .._base import BaseTorchGAN, draw_seed, to_numpy
+from .._nn import (
+    apply_gradients,
+    critic_loss,
+    make_mlp,
+    zero_centred_penalty,
+)
+from ..impute._base import TRANSFORM_CHUNK, MinMaxScaling
+from ..impute._hexagan import HexaGANImputationMixin, random_rows
+
+#: Pseudo-label forms for unlabeled rows (see the class docstring).
+PSEUDO_LABELS = ("soft", "gumbel", "hard")
+
+
+def unlabeled_mask(y):
+    """True where ``y`` marks a row as unlabeled: ``-1`` (or ``"-1"``)."""
+    if y.dtype.kind in "US":
+        return y == "-1"
+    if y.dtype.kind == "O":
+        return np.array([_is_minus_one(v) for v in y], dtype=bool)
+    return y == -1
+
+
+def _is_minus_one(value):
+    if isinstance(value, str):
+        return value == "-1"
+    try:
+        return bool(value == -1)
+    except (TypeError, ValueError):
+        return False
+
+
+def gumbel_straight_through(logits, uniform):
+    """One-hot sample of ``softmax(logits)`` with the soft sample's gradient.
+
+    Gumbel-max with noise ``-log(-log(u))``: the forward value is the one-hot
+    ``argmax(logits + g)`` (a draw from the classifier's distribution), the
+    backward pass uses the gradient of ``softmax(logits + g)`` (Jang et al.,
+    2017; straight-through estimator).
+    """
+    eps = torch.finfo(logits.dtype).tiny
+    gumbel = -torch.log((-torch.log(uniform.clamp_min(eps))).clamp_min(eps))
+    soft = torch.softmax(logits + gumbel, dim=1)
+    hard = F.one_hot(soft.argmax(dim=1), logits.shape[1]).to(soft.dtype)
+    return hard + soft - soft.detach()
+
+
+class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
+    """HexaGAN classifier for missing entries, imbalance and missing labels.
+
+    HexaGAN [1]_ trains six networks jointly:
+
+    * imputation (section 3.1): an encoder ``E`` and a generator ``G_MI``
+      fill missing entries, ``x^ = m * x + (1 - m) * G_MI(E(x~, m))`` with
+      ``x~ = m * x + (1 - m) * z``, ``z ~ U(0, 1)`` (eqs. 1-2); the
+      discriminator ``D_MI(x^, y)`` has ``d + 1`` outputs, one real/fake score
+      per element of the row and one for its label;
+    * conditional generation (section 3.2): ``G_CG(y, z)`` generates hidden
+      vectors ``h_c`` of a class, ``D_CG(h, y)`` tells them from encoded
+      labeled rows ``h_l = E(x~_l, m_l)``, and ``G_MI(h_c)`` turns them into
+      rows ``x^_c`` that top up every minority class in each mini-batch;
+    * semi-supervised classification (section 3.3): the classifier ``C``
+      labels unlabeled rows and ``D_MI``'s last output tells its
+      pseudo-labels from real labels.
+
+    The losses, with ``D_i`` the ``i``-th output of ``D_MI``, are
+
+    .. math::
+
+        L_{D_{MI}} &= \\sum_{i=1}^{d+1} E[(1 - m_i) D_i(\\hat x, y)]
+                     - E[m_i D_i(\\hat x, y)]
+                     \\quad (m_{d+1} = m_y, \\text{eqs. 4, 14}) \\\\
+        L_{G_{MI}} &= -\\sum_{i=1}^{d} E[(1 - m_i) D_i(\\hat x, y)], \\quad
+        L_{recon} = E[\\textstyle\\sum_i m_i (x_i - \\bar x_i)^2]
+                     \\quad \\text{(eqs. 3, 5)} \\\\
+        L_{GP_{MI}} &= \\sum_i E_{m_i = 1} \\|\\nabla D_i(\\hat x, y)\\|^2,
+        \\quad L_{GP_{CG}} = E \\|\\nabla_{h_l} D_{CG}(h_l, y_l)\\|^2
+                     \\quad \\text{(eqs. 6, 9)} \\\\
+        L_{D_{CG}} &= E[D_{CG}(h_c, y_c)] - E[D_{CG}(h_l, y_l)], \\quad
+        L_{G_{CG}} = -E[D_{CG}(h_c, y_c)] \\quad \\text{(eqs. 7, 8)} \\\\
+        L_C &= -E[D_{d+1}(\\hat x_u, y_u)], \\quad y_u \\sim C(\\hat x_u)
+                     \\quad \\text{(eq. 13)}
+
+    and the update schedule is the supplement's Algorithm 2: per mini-batch,
+    ``n_critic`` steps of ``D_MI`` on ``L_D_MI + lambda_1 L_GP_MI``, one step
+    of ``E`` and ``G_MI`` on ``L_G_MI + alpha_1 L_recon``; then ``n_cg``
+    times (``n_critic`` steps of ``D_CG`` on ``L_D_CG + lambda_2 L_GP_CG``,
+    one step of ``G_CG`` on ``L_G_CG + alpha_2 L_G_MI(x^_c) + alpha_3
+    CE(C(x^_c), y_c)``, eq. 12); finally one step of ``C`` on
+    ``CE(x^_{l,c}, y_{l,c}) + alpha_4 L_C`` (eq. 15), where the generated rows
+    bring every class of the batch up to the count of its largest class.
+    Generated rows enter ``D_MI`` with an all-zero mask (every element fake).
+
+    **Pseudo-labels.** The authors' code rounds ``C``'s probabilities, which
+    has no gradient, so ``L_C`` never reaches ``C``. Here ``pseudo_label``
+    chooses a differentiable form: ``"gumbel"`` (default) draws
+    ``y_u ~ C(x^_u)`` as a one-hot vector with the straight-through
+    Gumbel-softmax estimator -- the sample the paper describes, so ``D_MI``
+    cannot tell pseudo-labels from real ones by their softness, while ``C``
+    receives the gradient of the relaxed sample; ``"soft"`` feeds the
+    probabilities themselves; ``"hard"`` is the authors' non-differentiable
+    one-hot ``argmax`` (kept for comparison). The benchmark
+    ``benchmarks/bench_hexagan.py`` compares the three.
+
+    Read more in the :ref:`User Guide <hexagan>`.
+
+    Parameters
+    ----------
+    hidden_size : int or "auto", default="auto"
+        Width of the hidden layers and of the hidden space; "auto" is the
+        paper's ``d / 2`` (at least 8).
+    alpha : float, default=10.0
+        ``alpha_1``, weight of the reconstruction loss.
+    gradient_penalty : float, default=10.0
+        ``lambda_1``, weight of the element-wise penalty of ``D_MI``.
+    cg_gradient_penalty : float, default=10.0
+        ``lambda_2``, weight of the zero-centred penalty of ``D_CG``.
+    cg_adversarial_weight : float, default=1.0
+        ``alpha_2``, weight of ``D_MI``'s verdict on generated rows in
+        ``G_CG``'s loss.
+    cg_classification_weight : float, default=0.01
+        ``alpha_3``, weight of ``C``'s cross-entropy on generated rows in
+        ``G_CG``'s loss.
+    semi_supervised_weight : float, default=0.1
+        ``alpha_4``, weight of ``L_C`` in the classifier's loss.
+    n_critic : int, default=5
+        Discriminator updates per generator update (``D_MI`` and ``D_CG``).
+    n_cg : int, default=2
+        Rounds of conditional generation updates per update of the other
+        networks (the paper uses 10; see Notes).
+    pseudo_label : {"gumbel", "soft", "hard"}, default="gumbel"
+        Form of the pseudo-labels of unlabeled rows (see above).
+    conditional_generation : bool, default=True
+        Train ``G_CG`` and ``D_CG`` and top up minority classes with
+        generated rows. False gives the paper's "w/o G_CG" ablation.
+    semi_supervised : bool, default=True
+        Give ``D_MI`` its label output and train ``C`` with ``L_C`` on the
+        unlabeled rows. False gives the paper's "w/o D_MI,d+1" ablation
+        (unlabeled rows then still train the imputation).
+    learning_rate : float, default=1e-3
+        RMSProp step size of ``E``, ``G_MI`` and ``D_MI``; ``G_CG`` and
+        ``D_CG`` use a tenth of it and ``C`` ten times it, as in the authors'
+        code.
+    max_iter : int or "auto", default="auto"
+        Maximum number of epochs; "auto" targets about 600 mini-batch
+        updates, between 20 and 500 epochs.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; "auto" is ``min(64, n_samples)`` (the paper's 64).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the labeled rows (stratified) and
+        stop when ``C``'s log-loss on them has not improved for
+        ``n_iter_no_change`` epochs; the best networks are kept.
+    validation_fraction : float, default=0.1
+        Fraction of labeled rows held out for early stopping.
+    n_iter_no_change : int, default=20
+        Patience of early stopping, in epochs.
+    inference_draws : int, default=8
+        Noise draws of the imputation averaged by :meth:`predict_proba` and
+        :meth:`impute`.
+    device : str, default="auto"
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto".
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the noise and the batches.
+    verbose : int, default=0
+        Show a progress bar with the current losses when positive.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (``-1``, the unlabeled marker, is not one).
+    networks_ : dict of str to torch.nn.Module
+        ``encoder``, ``generator_mi``, ``discriminator_mi``, ``classifier``
+        and, with conditional generation, ``generator_cg`` and
+        ``discriminator_cg``.
+    hidden_size_ : int
+        Width actually used.
+    history_ : dict of str to list of float
+        Per-epoch mean loss of every network (discriminators' include their
+        penalty), and ``validation`` log-loss with early stopping.
+    n_iter_ : int
+        Number of epochs run.
+    best_iteration_ : int
+        Epoch whose networks were kept.
+    device_ : torch.device
+        Device the networks were trained on.
+    scaling_ : object
+        Per-feature minimum and range of the internal [0, 1] scaling.
+    noise_bank_ : ndarray of shape (inference_draws, n_features)
+        Noise fixed at fit time that makes predictions deterministic.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, for DataFrame input.
+
+    See Also
+    --------
+    HexaGANImputer : The imputation part of HexaGAN alone.
+    sklearn.semi_supervised.SelfTrainingClassifier : Semi-supervised
+        wrapper of a supervised classifier (same ``-1`` convention).
+
+    Notes
+    -----
+    ``n_cg`` defaults to 2 rather than the paper's 10 so that a default fit
+    on a data set the size of breast cancer stays within about 30 seconds on
+    two CPU cores; the supplement's schedule is ``n_cg=10, n_critic=5``.
+    Features missing in every training row are ignored by the networks;
+    :meth:`impute` fills them with 0.
+
+    References
+    ----------
+    .. [1] U. Hwang, D. Jung and S. Yoon, "HexaGAN: Generative Adversarial
+       Nets for Real World Classification", ICML 2019.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from skgan import HexaGANClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> rng = np.random.RandomState(0)
+    >>> X[rng.rand(*X.shape) < 0.1] = np.nan
+    >>> y[rng.rand(len(y)) < 0.3] = -1
+    >>> clf = HexaGANClassifier(max_iter=5, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints = {
+        **BaseTorchGAN._parameter_constraints,
+        "hidden_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "gradient_penalty": [Interval(Real, 0, None, closed="left")],
+        "cg_gradient_penalty": [Interval(Real, 0, None, closed="left")],
+        "cg_adversarial_weight": [Interval(Real, 0, None, closed="left")],
+        "cg_classification_weight": [Interval(Real, 0, None, closed="left")],
+        "semi_supervised_weight": [Interval(Real, 0, None, closed="left")],
+        "n_critic": [Interval(Integral, 1, None, closed="left")],
+        "n_cg": [Interval(Integral, 1, None, closed="left")],
+        "pseudo_label": [StrOptions(set(PSEUDO_LABELS))],
+        "conditional_generation": ["boolean"],
+        "semi_supervised": ["boolean"],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "inference_draws": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    _auto_steps = 600
+    _auto_epoch_bounds = (20, 500)
+
+    def __init__(
+        self,
+        *,
+        hidden_size="auto",
+        alpha=10.0,
+        gradient_penalty=10.0,
+        cg_gradient_penalty=10.0,
+        cg_adversarial_weight=1.0,
+        cg_classification_weight=0.01,
+        semi_supervised_weight=0.1,
+        n_critic=5,
+        n_cg=2,
+        pseudo_label="gumbel",
+        conditional_generation=True,
+        semi_supervised=True,
+        learning_rate=1e-3,
+        max_iter="auto",
+        batch_size="auto",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        inference_draws=8,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_size = hidden_size
+        self.alpha = alpha
+        self.gradient_penalty = gradient_penalty
+        self.cg_gradient_penalty = cg_gradient_penalty
+        self.cg_adversarial_weight = cg_adversarial_weight
+        self.cg_classification_weight = cg_classification_weight
+        self.semi_supervised_weight = semi_supervised_weight
+        self.n_critic = n_critic
+        self.n_cg = n_cg
+        self.pseudo_label = pseudo_label
+        self.conditional_generation = conditional_generation
+        self.semi_supervised = semi_supervised
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.inference_draws = inference_draws
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- fit ---------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the six networks on ``X`` and the labeled part of ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; NaN marks missing entries.
+        y : array-like of shape (n_samples,)
+            Class labels; ``-1`` marks unlabeled rows (for string labels use
+            an object array with the integer ``-1``, or the string ``"-1"``).
+
+        Returns
+        -------
+        self : object
+            Fitted classifier.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite="allow-nan",
+            ensure_min_samples=2,
+        )
+        unlabeled = unlabeled_mask(y)
+        if unlabeled.all():
+            raise ValueError(
+                "HexaGANClassifier needs labeled rows: every entry of y is -1, "
+                "which marks an unlabeled row."
+            )
+        check_classification_targets(y[~unlabeled])
+        self.classes_, codes = np.unique(y[~unlabeled], return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "HexaGANClassifier needs at least two classes among the labeled "
+                f"rows; got only class {self.classes_[0]!r}."
+            )
+        y_codes = np.full(len(y), -1, dtype=np.int64)
+        y_codes[~unlabeled] = codes
+
+        mask = np.isnan(X)
+        self._valid_features = ~mask.all(axis=0)
+        if not self._valid_features.any():
+            raise ValueError(
+                "Every entry of X is missing; there is nothing to learn from."
+            )
+        X, mask = X[:, self._valid_features], mask[:, self._valid_features]
+        self.scaling_ = MinMaxScaling(X, mask)
+        rt = self._make_runtime()
+        rt.data = {
+            "x": rt.tensor(self.scaling_.scale(X, mask)),
+            "m": rt.tensor(~mask),
+            "y": torch.as_tensor(y_codes, device=rt.device),
+        }
+        validation = self._prepare_validation(rt) if self.early_stopping else None
+        self._fit_networks(rt, validation)
+        self.noise_bank_ = to_numpy(rt.rand(self.inference_draws, X.shape[1]))
+        return self
+
+    def _prepare_validation(self, rt):
+        """Hold out a stratified share of the labeled rows; returns the
+        early-stopping signal (C's log-loss on them) or None if too few."""
+        y = rt.data["y"].cpu().numpy()
+        order = rt.permutation(len(y)).numpy()
+        held = []
+        for k in range(len(self.classes_)):
+            rows = order[y[order] == k]
+            n_val = int(math.floor(self.validation_fraction * len(rows)))
+            if len(rows) - n_val < 1:
+                return None
+            held.extend(rows[:n_val])
+        if len(held) < 2:
+            return None
+        keep = np.ones(len(y), dtype=bool)
+        keep[held] = False
+        held = torch.as_tensor(np.sort(held), device=rt.device)
+        x_val, m_val, y_val = (rt.data[k][held] for k in ("x", "m", "y"))
+        rt.data = {
+            key: value[torch.as_tensor(keep, device=rt.device)]
+            for key, value in rt.data.items()
+        }
+        noise = rt.rand(self.inference_draws, x_val.shape[1])
+
+        def validation_log_loss(networks):
+            proba = self._mean_proba(networks, x_val, m_val, noise)
+            return F.nll_loss(torch.log(proba.clamp_min(1e-12)), y_val)
+
+        return validation_log_loss
+
+    # -- networks ----------------------------------------------------------
+    def _build_networks(self, rt):
+        d = rt.data["x"].shape[1]
+        n_classes = len(self.classes_)
+        g = rt.cpu_generator
+        semi = self.semi_supervised
+        networks = self._imputation_networks(
+            g, d, n_label_inputs=n_classes if semi else 0, n_label_outputs=int(semi)
+        )
+        w = self.hidden_size_
+        networks["classifier"] = make_mlp([d, w, n_classes], generator=g)
+        if self.conditional_generation:
+            networks["generator_cg"] = make_mlp(
+                [n_classes + w, w, w], output="relu", generator=g
+            )
+            networks["discriminator_cg"] = make_mlp([w + n_classes, w, 1], generator=g)
+        return networks
+
+    def _build_optimizers(self, networks):
+        lr = self.learning_rate
+        optimizers = self._rmsprop(
+            networks, ("encoder", "generator_mi", "discriminator_mi"), lr
+        )
+        optimizers.update(self._rmsprop(networks, ("classifier",), 10 * lr))
+        if self.conditional_generation:
+            optimizers.update(
+                self._rmsprop(networks, ("generator_cg", "discriminator_cg"), lr / 10)
+            )
+        return optimizers
+
+    # -- pieces --------------------------------------------------------------
+    def _one_hot(self, codes):
+        return F.one_hot(codes, len(self.classes_)).to(torch.float32)
+
+    def _pseudo_labels(self, rt, logits):
+        """``y_u`` for unlabeled rows from C's logits (see ``pseudo_label``)."""
+        if self.pseudo_label == "soft":
+            return torch.softmax(logits, dim=1)
+        if self.pseudo_label == "gumbel":
+            return gumbel_straight_through(logits, rt.rand(*logits.shape))
+        return self._one_hot(logits.argmax(dim=1))
+
+    def _generate_hidden(self, rt, networks, codes):
+        """``h_c = G_CG(y_c, z)``, ``z ~ U(0, 1)``."""
+        z = rt.rand(len(codes), self.hidden_size_)
+        return networks["generator_cg"](torch.cat([self._one_hot(codes), z], dim=1))
+
+    def _top_up_codes(self, rt, y):
+        """Class codes of the generated rows that bring every class of the
+        batch's labeled rows up to the count of its largest class."""
+        counts = torch.bincount(y[y >= 0], minlength=len(self.classes_))
+        return torch.repeat_interleave(
+            torch.arange(len(self.classes_), device=rt.device), counts.max() - counts
+        )
+
+    def _critic_input(self, x_hat, labels):
+        if not self.semi_supervised:
+            return x_hat
+        return torch.cat([x_hat, labels], dim=1)
+
+    def _critic_mi_batch(self, rt, networks, rows):
+        """D_MI's input and real-mask for labeled, unlabeled and generated
+        rows (eqs. 4 and 14); no gradient flows to the other networks."""
+        x, m, y = rows["x"], rows["m"], rows["y"]
+        x_hat, _, _ = self._impute_rows(networks, x, m, rt.rand(*x.shape))
+        labeled = (y >= 0).to(torch.float32)
+        labels = self._one_hot(y.clamp_min(0))
+        if self.semi_supervised and labeled.min() < 1:
+            pseudo = self._pseudo_labels(rt, networks["classifier"](x_hat))
+            labels = torch.where(labeled[:, None] > 0, labels, pseudo)
+        inputs = self._critic_input(x_hat, labels)
+        real = torch.cat([m, labeled[:, None]], dim=1) if self.semi_supervised else m
+        if self.conditional_generation:
+            codes = self._top_up_codes(rt, y)
+            if len(codes):
+                x_c = networks["generator_mi"](
+                    self._generate_hidden(rt, networks, codes)
+                )
+                inputs = torch.cat(
+                    [inputs, self._critic_input(x_c, self._one_hot(codes))]
+                )
+                real = torch.cat([real, real.new_zeros(len(codes), real.shape[1])])
+        return inputs, real
+
+    # -- Algorithm 2 -------------------------------------------------------
+    def _train_step(self, rt, networks, optimizers, batch, step):
+        losses = {}
+        # (1) Missing data imputation.
+        for _ in range(self.n_critic):
+            with torch.no_grad():
+                inputs, real = self._critic_mi_batch(
+                    rt, networks, random_rows(rt, len(batch["x"]))
+                )
+            losses["discriminator_mi"] = self._critic_mi_update(
+                networks, optimizers, inputs, real
+            )
+        x, m, y = batch["x"], batch["m"], batch["y"]
+        labeled = y >= 0
+        labels = self._one_hot(y.clamp_min(0))
+        if self.semi_supervised and not labeled.all():
+            with torch.no_grad():
+                x_hat, _, _ = self._impute_rows(networks, x, m, rt.rand(*x.shape))
+                pseudo = self._pseudo_labels(rt, networks["classifier"](x_hat))
+            labels = torch.where(labeled[:, None], labels, pseudo)
+        loss, x_hat = self._imputer_mi_update(
+            networks,
+            optimizers,
+            x,
+            m,
+            rt.rand(*x.shape),
+            critic_input=lambda xh: self._critic_input(xh, labels),
+        )
+        losses["encoder_generator_mi"] = loss
+        # (2) Conditional generation.
+        codes = torch.empty(0, dtype=torch.long)
+        if self.conditional_generation and labeled.any():
+            with torch.no_grad():
+                h_l = self._encode(
+                    networks, x[labeled], m[labeled], rt.rand(*x[labeled].shape)
+                )
+            for _ in range(self.n_cg):
+                losses.update(
+                    self._conditional_generation_step(
+                        rt, networks, optimizers, h_l, y[labeled]
+                    )
+                )
+            codes = self._top_up_codes(rt, y)
+        # (3) Semi-supervised classification.
+        losses["classifier"] = self._classifier_step(
+            rt, networks, optimizers, x_hat, labeled, y, codes
+        )
+        return losses
+
+    def _conditional_generation_step(self, rt, networks, optimizers, h_l, y_l):
+        """``n_critic`` updates of D_CG (eqs. 8-9, 11), one of G_CG (eq. 12)."""
+        critic = networks["discriminator_cg"]
+        y_onehot = self._one_hot(y_l)
+
+        def d_cg(h, y):
+            return critic(torch.cat([h, y], dim=1))
+
+        for _ in range(self.n_critic):
+            with torch.no_grad():
+                h_c = self._generate_hidden(rt, networks, y_l)
+            loss_d = critic_loss(d_cg(h_l, y_onehot), d_cg(h_c, y_onehot))
+            if self.cg_gradient_penalty > 0:
+                penalty = zero_centred_penalty(lambda h: d_cg(h, y_onehot), h_l)
+                loss_d = loss_d + self.cg_gradient_penalty * penalty
+            apply_gradients(
+                loss_d, networks, {"discriminator_cg": optimizers["discriminator_cg"]}
+            )
+        h_c = self._generate_hidden(rt, networks, y_l)
+        x_c = networks["generator_mi"](h_c)
+        adversarial = -d_cg(h_c, y_onehot).mean()
+        # Generated rows are all-fake for D_MI: -mean of every output.
+        imputation = -networks["discriminator_mi"](
+            self._critic_input(x_c, y_onehot)
+        ).mean()
+        classification = F.cross_entropy(networks["classifier"](x_c), y_l)
+        loss_g = (
+            adversarial
+            + self.cg_adversarial_weight * imputation
+            + self.cg_classification_weight * classification
+        )
+        apply_gradients(loss_g, networks, {"generator_cg": optimizers["generator_cg"]})
+        return {"discriminator_cg": loss_d.detach(), "generator_cg": loss_g.detach()}
+
+    def _classifier_step(self, rt, networks, optimizers, x_hat, labeled, y, codes):
+        """C on ``CE(x^_{l,c}, y_{l,c}) + alpha_4 L_C`` (eq. 15)."""
+        classifier = networks["classifier"]
+        inputs, targets = x_hat[labeled], y[labeled]
+        if len(codes):
+            with torch.no_grad():
+                x_c = networks["generator_mi"](
+                    self._generate_hidden(rt, networks, codes)
+                )
+            inputs, targets = torch.cat([inputs, x_c]), torch.cat([targets, codes])
+        loss = F.cross_entropy(classifier(inputs), targets)
+        unlabeled = ~labeled
+        if self.semi_supervised and self.pseudo_label != "hard" and unlabeled.any():
+            x_u = x_hat[unlabeled]
+            y_u = self._pseudo_labels(rt, classifier(x_u))
+            label_score = networks["discriminator_mi"](self._critic_input(x_u, y_u))[
+                :, -1
+            ]
+            loss = loss - self.semi_supervised_weight * label_score.mean()
+        apply_gradients(loss, networks, {"classifier": optimizers["classifier"]})
+        return loss.detach()
+
+    # -- inference ---------------------------------------------------------
+    def _mean_proba(self, networks, x, m, noise_bank):
+        """C's probabilities averaged over imputations with each noise row."""
+        total = 0
+        for noise in noise_bank:
+            x_hat = self._impute_tensor(networks, x, m, noise.expand_as(x))
+            total = total + torch.softmax(networks["classifier"](x_hat), dim=1)
+        return total / len(noise_bank)
+
+    def _checked_input(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, reset=False, dtype=FLOAT_DTYPES, ensure_all_finite="allow-nan"
+        )
+        return X, np.isnan(X)
+
+    def _run_chunks(self, X, mask, fn):
+        """Apply ``fn(x, m)`` to the scaled valid features, chunk by chunk."""
+        valid = self._valid_features
+        X01 = self.scaling_.scale(X[:, valid], mask[:, valid])
+        device = self._inference_device()
+        bank = torch.as_tensor(self.noise_bank_, dtype=torch.float32, device=device)
+        outputs = []
+        with torch.no_grad():
+            for start in range(0, X.shape[0], TRANSFORM_CHUNK):
+                rows = slice(start, start + TRANSFORM_CHUNK)
+                x = torch.as_tensor(X01[rows], dtype=torch.float32, device=device)
+                m = torch.as_tensor(
+                    ~mask[rows][:, valid], dtype=torch.float32, device=device
+                )
+                outputs.append(to_numpy(fn(x, m, bank)))
+        return np.concatenate(outputs)
+
+    def predict_proba(self, X):
+        """Class probabilities; missing entries are imputed first.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to classify; NaN marks missing entries.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            ``C``'s probabilities, averaged over ``inference_draws``
+            imputations with noise fixed at fit time.
+        """
+        X, mask = self._checked_input(X)
+        proba = self._run_chunks(
+            X, mask, lambda x, m, bank: self._mean_proba(self.networks_, x, m, bank)
+        )
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Predict class labels; missing entries are imputed first.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to classify; NaN marks missing entries.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, from ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def impute(self, X):
+        """Fill the missing entries of ``X`` with E and G_MI.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with NaN marking missing entries.
+
+        Returns
+        -------
+        X_imputed : ndarray of shape (n_samples, n_features)
+            ``X`` with missing entries replaced by the average of
+            ``inference_draws`` imputations; observed entries are returned
+            unchanged. Features missing in every training row get 0.
+        """
+        X, mask = self._checked_input(X)
+
+        def mean_imputation(x, m, bank):
+            total = torch.zeros_like(x)
+            for noise in bank:
+                total += self._impute_tensor(self.networks_, x, m, noise.expand_as(x))
+            return total / len(bank)
+
+        valid = self._valid_features
+        imputed = self.scaling_.unscale(self._run_chunks(X, mask, mean_imputation))
+        out = np.where(mask, 0.0, X)
+        out[:, valid] = np.where(mask[:, valid], imputed, X[:, valid])
+        return out
+
+    def sample(self, n_samples=1, *, y=None, random_state=None):
+        """Generate class-conditional rows with G_CG and G_MI.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to generate (ignored when ``y`` is an array).
+        y : label, array-like of labels or None, default=None
+            Class of every row: one label for all rows, one label per row,
+            or None to draw classes uniformly.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the noise and of the drawn classes.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            Generated rows ``G_MI(G_CG(y, z))`` in the input's scale (features
+            missing in every training row are 0).
+        y : ndarray of shape (n_samples,)
+            Their classes.
+        """
+        check_is_fitted(self)
+        if not self.conditional_generation:
+            raise ValueError(
+                "sample needs the conditional generator; this classifier was "
+                "fitted with conditional_generation=False."
+            )
+        seed = draw_seed(random_state)
+        if y is None:
+            if not isinstance(n_samples, Integral) or n_samples < 1:
+                raise ValueError(
+                    f"n_samples must be a positive integer, got {n_samples!r}."
+                )
+            codes = np.random.RandomState(seed).randint(
+                len(self.classes_), size=n_samples
+            )
+        else:
+            labels = np.asarray(y, dtype=self.classes_.dtype)
+            if labels.ndim == 0:
+                if not isinstance(n_samples, Integral) or n_samples < 1:
+                    raise ValueError(
+                        f"n_samples must be a positive integer, got {n_samples!r}."
+                    )
+                labels = np.repeat(labels, n_samples)
+            unknown = ~np.isin(labels, self.classes_)
+            if unknown.any():
+                raise ValueError(
+                    "y holds labels that are not classes: "
+                    f"{np.unique(labels[unknown])!r}; "
+                    f"classes are {self.classes_!r}."
+                )
+            codes = np.searchsorted(self.classes_, labels)
+        device = self._inference_device()
+        generator = torch.Generator(device=device).manual_seed(seed)
+        codes_t = torch.as_tensor(codes, device=device)
+        with torch.no_grad():
+            z = torch.rand(
+                len(codes),
+                self.hidden_size_,
+                generator=generator,
+                device=device,
+                dtype=torch.float32,
+            )
+            h = self.networks_["generator_cg"](
+                torch.cat([self._one_hot(codes_t), z], dim=1)
+            )
+            x = to_numpy(self.networks_["generator_mi"](h))
+        out = np.zeros((len(codes), self.n_features_in_))
+        out[:, self._valid_features] = self.scaling_.unscale(x)
+        return out, self.classes_[codes]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags

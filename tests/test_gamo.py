@@ -1,0 +1,420 @@
+"""Tests of GAMOResampler and GAMOClassifier."""
+
+import pickle
+import resource
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+from imblearn.pipeline import make_pipeline
+from imblearn.utils.estimator_checks import (
+    parametrize_with_checks as imblearn_parametrize_with_checks,
+)
+from scipy import sparse
+from scipy.optimize import nnls
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_validate
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skgan import GAMOClassifier, GAMOResampler
+
+# Tiny networks and epoch counts: the checks fit each estimator dozens of times.
+FAST = dict(hidden_size=16, latent_dim=8, max_iter=2, device="cpu")
+FAST_CLASSIFIER = dict(
+    hidden_size=32, latent_dim=8, max_iter=15, learning_rate=3e-3, device="cpu"
+)
+
+
+def resampler(**params):
+    return GAMOResampler(**{**FAST, "random_state": 0, **params})
+
+
+def imbalanced(n_samples=150, n_features=5, weights=(0.6, 0.3, 0.1), seed=0):
+    return make_classification(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=3,
+        n_redundant=1,
+        n_classes=len(weights),
+        weights=list(weights),
+        n_clusters_per_class=1,
+        random_state=seed,
+    )
+
+
+def _expected_failed_checks(estimator):
+    if isinstance(estimator, GAMOResampler):
+        return {
+            "check_samplers_pandas_sparse": "sparse input is not supported (the "
+            "convex generator works on dense rows); it raises a TypeError",
+        }
+    return {}
+
+
+# -- estimator checks --------------------------------------------------------
+@parametrize_with_checks(
+    [
+        GAMOResampler(**FAST, random_state=42),
+        GAMOClassifier(**FAST_CLASSIFIER, random_state=0),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@imblearn_parametrize_with_checks(
+    [
+        GAMOResampler(**FAST, random_state=42),
+        GAMOClassifier(**FAST_CLASSIFIER, random_state=0),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
+def test_imblearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+# -- the resampling contract -------------------------------------------------
+def test_originals_first_and_unchanged():
+    X, y = imbalanced()
+    X_before, y_before = X.copy(), y.copy()
+    X_res, y_res = resampler().fit_resample(X, y)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(X_res[: len(X)], X_before)
+    np.testing.assert_array_equal(y_res[: len(y)], y_before)
+    assert np.isfinite(X_res).all()
+    # Generated rows come in class blocks, in sampling_strategy_ order.
+    labels = [
+        k for k, n in resampler().fit(X, y).sampling_strategy_.items() for _ in range(n)
+    ]
+    np.testing.assert_array_equal(y_res[len(y) :], labels)
+
+
+def _binary():
+    return imbalanced(weights=(0.8, 0.2))
+
+
+@pytest.mark.parametrize(
+    "sampling_strategy, data, expected",
+    [
+        (0.5, _binary, lambda c: {0: c[0], 1: c[0] // 2}),
+        ("minority", imbalanced, lambda c: {0: c[0], 1: c[1], 2: c[0]}),
+        ("not minority", imbalanced, lambda c: {0: c[0], 1: c[0], 2: c[2]}),
+        ("not majority", imbalanced, lambda c: {0: c[0], 1: c[0], 2: c[0]}),
+        ("all", imbalanced, lambda c: {0: c[0], 1: c[0], 2: c[0]}),
+        ("auto", imbalanced, lambda c: {0: c[0], 1: c[0], 2: c[0]}),
+        ({1: 70, 2: 40}, imbalanced, lambda c: {0: c[0], 1: 70, 2: 40}),
+        (
+            lambda y: {2: int(np.sum(y == 1))},
+            imbalanced,
+            lambda c: {0: c[0], 1: c[1], 2: c[1]},
+        ),
+    ],
+    ids=[
+        "float",
+        "minority",
+        "not-minority",
+        "not-majority",
+        "all",
+        "auto",
+        "dict",
+        "callable",
+    ],
+)
+def test_class_counts_follow_sampling_strategy(sampling_strategy, data, expected):
+    X, y = data()
+    counts = Counter(y)
+    assert counts[0] == max(counts.values())
+    _, y_res = resampler(sampling_strategy=sampling_strategy).fit_resample(X, y)
+    assert dict(Counter(y_res)) == expected(counts)
+
+
+def test_generated_rows_are_convex_combinations_of_their_class(monkeypatch):
+    X, y = imbalanced()
+    sampler = resampler(max_iter=3)
+    weights = []
+    original = GAMOResampler._convex_weights
+
+    def spy(self, k, noise):
+        w = original(self, k, noise)
+        weights.append((k, w))
+        return w
+
+    monkeypatch.setattr(GAMOResampler, "_convex_weights", spy)
+    X_res, y_res = sampler.fit_resample(X, y)
+    start = len(X)
+    for k, w in weights:
+        c = int(sampler.generated_classes_[k])
+        anchors = X[sampler.anchor_indices_[c]]
+        assert (y[sampler.anchor_indices_[c]] == c).all()
+        assert (w >= 0).all()
+        np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+        block = X_res[start : start + len(w)]
+        np.testing.assert_allclose(block, w @ anchors, rtol=0, atol=1e-12)
+        assert (y_res[start : start + len(w)] == c).all()
+        start += len(w)
+    assert start == len(X_res)
+
+
+def _convex_residual(point, rows):
+    """Distance from ``point`` to the convex hull of ``rows`` (NNLS with a
+    heavily weighted sum-to-one row)."""
+    penalty = 1e3
+    A = np.vstack([rows.T, penalty * np.ones(len(rows))])
+    b = np.concatenate([point, [penalty]])
+    w, _ = nnls(A, b)
+    return np.linalg.norm(rows.T @ w - point), abs(w.sum() - 1)
+
+
+def test_generated_rows_lie_in_class_hull_independently_of_internals():
+    X, y = imbalanced(n_features=4)
+    X_res, y_res = resampler().fit_resample(X, y)
+    for i in range(len(X), len(X_res), 7):
+        rows = X[y == y_res[i]]
+        distance, mass = _convex_residual(X_res[i], rows)
+        assert distance < 1e-6 and mass < 1e-6
+        # ... hence also inside the class's bounding box.
+        lo, hi = rows.min(axis=0), rows.max(axis=0)
+        assert ((X_res[i] >= lo - 1e-12) & (X_res[i] <= hi + 1e-12)).all()
+
+
+def test_max_anchors_caps_the_convex_generator():
+    X, y = imbalanced(n_samples=300, weights=(0.7, 0.3))
+    sampler = resampler(max_anchors=10)
+    X_res, y_res = sampler.fit_resample(X, y)
+    anchors = sampler.anchor_indices_[1]
+    assert len(anchors) == 10 and (y[anchors] == 1).all()
+    assert sampler.networks_["generator"].igus[0][0].out_features == 10
+    for i in range(len(X), len(X_res), 11):
+        distance, mass = _convex_residual(X_res[i], X[anchors])
+        assert distance < 1e-6 and mass < 1e-6
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize()
+
+
+@pytest.mark.skipif(not hasattr(resource, "getrusage"), reason="needs getrusage")
+def test_large_minority_class_memory_is_bounded():
+    rng = np.random.RandomState(0)
+    X = rng.randn(50_000, 32).astype(np.float32)
+    y = np.r_[np.zeros(30_000, int), np.ones(20_000, int)]
+    before = _rss_bytes()
+    sampler = GAMOResampler(max_iter=1, batch_size=1000, device="cpu", random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    assert peak - before < 3 * 2**30
+    assert X_res.shape == (60_000, 32) and X_res.dtype == np.float32
+    assert len(sampler.anchor_indices_[1]) == sampler.max_anchors
+
+
+def test_dtype_is_kept():
+    X, y = imbalanced()
+    X_res, _ = resampler().fit_resample(X.astype(np.float32), y)
+    assert X_res.dtype == np.float32
+    X_int = np.round(X * 10).astype(np.int64)
+    X_res, _ = resampler().fit_resample(X_int, y)
+    assert X_res.dtype == np.float64
+    np.testing.assert_array_equal(X_res[: len(X)], X_int)
+
+
+def test_deterministic_for_a_fixed_random_state():
+    X, y = imbalanced()
+    first = resampler(random_state=3).fit_resample(X, y)
+    second = resampler(random_state=3).fit_resample(X, y)
+    other = resampler(random_state=4).fit_resample(X, y)
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    assert not np.array_equal(first[0], other[0])
+
+
+def test_global_torch_state_untouched():
+    X, y = imbalanced()
+    torch.manual_seed(123)
+    rng_state = torch.get_rng_state()
+    threads = torch.get_num_threads()
+    dtype = torch.get_default_dtype()
+    resampler().fit_resample(X, y)
+    GAMOClassifier(**FAST, random_state=0).fit(X, y).predict(X)
+    assert torch.equal(torch.get_rng_state(), rng_state)
+    assert torch.get_num_threads() == threads
+    assert torch.get_default_dtype() == dtype
+    assert torch.is_grad_enabled()
+
+
+def test_small_networks_train_on_one_thread_and_restore_the_setting(monkeypatch):
+    X, y = imbalanced()
+    seen = []
+    original = GAMOResampler._fit_networks
+
+    def spy(self, rt, validation=None):
+        seen.append(torch.get_num_threads())
+        return original(self, rt, validation)
+
+    monkeypatch.setattr(GAMOResampler, "_fit_networks", spy)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        resampler().fit_resample(X, y)
+        assert seen == [1]
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_ablation_and_losses():
+    X, y = imbalanced()
+    no_d = resampler(discriminator=False).fit(X, y)
+    no_d.fit_resample(X, y)
+    assert set(no_d.networks_) == {"classifier", "generator"}
+    assert set(no_d.history_) == {"classifier", "generator"}
+    ce = resampler(loss="cross_entropy")
+    X_res, _ = ce.fit_resample(X, y)
+    assert set(ce.history_) == {"classifier", "discriminator", "generator"}
+    assert all(
+        np.isfinite(v).all() and len(v) == ce.n_iter_ for v in ce.history_.values()
+    )
+    assert np.isfinite(X_res).all()
+
+
+def test_nothing_to_generate_returns_input():
+    X, y = imbalanced(weights=(0.5, 0.5))
+    y = np.arange(len(y)) % 2
+    sampler = resampler()
+    X_res, y_res = sampler.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X)
+    np.testing.assert_array_equal(y_res, y)
+    assert sampler.n_iter_ == 0
+
+
+def test_max_iter_auto_adapts_to_data_size():
+    sampler = resampler(max_iter="auto")
+    small, large = (
+        sampler._effective_max_iter(400),
+        sampler._effective_max_iter(200_000),
+    )
+    assert small > large >= 1
+    assert small * np.ceil(400 / 64) >= 1900  # about 2000 iterations on small data
+
+
+def test_resampler_has_no_transform():
+    assert not hasattr(GAMOResampler(), "transform")
+
+
+# -- integration -------------------------------------------------------------
+def test_imblearn_pipeline_under_cross_validate_with_two_jobs():
+    X, y = imbalanced(n_samples=180)
+    pipe = make_pipeline(resampler(), LogisticRegression())
+    result = cross_validate(pipe, X, y, cv=3, n_jobs=2, scoring="balanced_accuracy")
+    assert np.isfinite(result["test_score"]).all()
+    assert result["test_score"].mean() > 0.5
+
+
+def test_pandas_in_pandas_out():
+    pd = pytest.importorskip("pandas")
+    X, y = imbalanced()
+    X_df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    y_s = pd.Series(y, name="target")
+    sampler = resampler()
+    X_res, y_res = sampler.fit_resample(X_df, y_s)
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert list(X_res.columns) == list(X_df.columns) and y_res.name == "target"
+    pd.testing.assert_frame_equal(X_res.iloc[: len(X)], X_df)
+    np.testing.assert_array_equal(sampler.feature_names_in_, X_df.columns)
+
+
+# -- bad input ---------------------------------------------------------------
+def test_nan_asks_to_impute_first():
+    X, y = imbalanced()
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match="impute them first"):
+        resampler().fit_resample(X, y)
+    with pytest.raises(ValueError, match="impute them first"):
+        GAMOClassifier(**FAST).fit(X, y)
+
+
+def test_infinity_is_rejected():
+    X, y = imbalanced()
+    X[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        resampler().fit_resample(X, y)
+
+
+def test_one_class_is_rejected():
+    X, y = imbalanced()
+    with pytest.raises(ValueError, match="more than 1 class"):
+        resampler().fit_resample(X, np.zeros_like(y))
+    with pytest.raises(ValueError, match="more than 1 class"):
+        GAMOClassifier(**FAST).fit(X, np.zeros_like(y))
+
+
+def test_continuous_target_is_rejected():
+    X, _ = imbalanced()
+    with pytest.raises(ValueError, match="Unknown label type"):
+        resampler().fit_resample(X, np.linspace(0, 1, len(X)))
+
+
+def test_class_with_a_single_row_is_duplicated():
+    X, y = imbalanced(n_samples=60, weights=(0.7, 0.3))
+    y = y.copy()
+    y[0] = 2  # a class with one row
+    X_res, y_res = resampler().fit_resample(X, y)
+    np.testing.assert_array_equal(
+        X_res[y_res == 2], np.repeat(X[:1], Counter(y_res)[2], 0)
+    )
+
+
+def test_sparse_and_string_features_are_rejected():
+    X, y = imbalanced()
+    with pytest.raises(TypeError, match="[Ss]parse"):
+        resampler().fit_resample(sparse.csr_matrix(X), y)
+    with pytest.raises(ValueError):
+        resampler().fit_resample(np.array([["a", "b"]] * len(y), dtype=object), y)
+
+
+def test_invalid_parameters():
+    X, y = imbalanced()
+    with pytest.raises(ValueError, match="loss"):
+        resampler(loss="hinge").fit_resample(X, y)
+    with pytest.raises(ValueError, match="max_anchors"):
+        resampler(max_anchors=0).fit_resample(X, y)
+
+
+# -- the classifier ----------------------------------------------------------
+def test_classifier_predict_proba_and_pickling():
+    X, y = imbalanced(n_samples=200)
+    labels = np.array(["cat", "dog", "eel"])[y]
+    clf = GAMOClassifier(**{**FAST_CLASSIFIER, "max_iter": 30}, random_state=0).fit(
+        X, labels
+    )
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert set(clf.predict(X)) <= set(clf.classes_)
+    assert clf.score(X, labels) > 0.8
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), proba)
+    assert all(
+        p.device.type == "cpu" for p in restored.networks_["classifier"].parameters()
+    )
+
+
+def test_classifier_is_deterministic_and_clonable():
+    X, y = imbalanced()
+    clf = GAMOClassifier(**FAST, random_state=1)
+    a = clone(clf).fit(X, y).predict_proba(X)
+    b = clone(clf).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_resampler_pickles_after_fit():
+    X, y = imbalanced()
+    sampler = resampler()
+    sampler.fit_resample(X, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    assert restored.history_ == sampler.history_
+    assert restored.get_params() == sampler.get_params()

@@ -1,0 +1,282 @@
+"""Tests of HexaGANImputer and HexaGANClassifier."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_iris, make_classification
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skgan import HexaGANClassifier, HexaGANImputer
+from skgan._nn import elementwise_zero_centred_penalty, make_mlp
+
+FAST_IMPUTER = dict(
+    max_iter=2, n_critic=1, early_stopping=False, transform_draws=2, device="cpu"
+)
+FAST_CLASSIFIER = dict(max_iter=20, n_critic=1, n_cg=1, inference_draws=2, device="cpu")
+
+
+def _expected_failed_checks(estimator):
+    if isinstance(estimator, HexaGANClassifier):
+        return {
+            "check_classifiers_classes": (
+                "-1 marks unlabeled rows (scikit-learn's semi-supervised "
+                "convention), so a class named -1 cannot be learned; "
+                "scikit-learn exempts its own semi-supervised estimators."
+            )
+        }
+    return {}
+
+
+@parametrize_with_checks(
+    [
+        HexaGANImputer(random_state=0, **FAST_IMPUTER),
+        HexaGANClassifier(random_state=0, **FAST_CLASSIFIER),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def dirty_data():
+    X, y = make_classification(
+        n_samples=150,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        n_clusters_per_class=1,
+        weights=[0.6, 0.3, 0.1],
+        random_state=0,
+    )
+    rng = np.random.RandomState(0)
+    X_missing = np.where(rng.rand(*X.shape) < 0.2, np.nan, X)
+    y_partial = np.where(rng.rand(len(y)) < 0.3, -1, y)
+    return X, X_missing, y, y_partial
+
+
+@pytest.fixture(scope="module")
+def fitted(dirty_data):
+    _, X_missing, _, y_partial = dirty_data
+    return HexaGANClassifier(random_state=0, **FAST_CLASSIFIER).fit(
+        X_missing, y_partial
+    )
+
+
+# -- the element-wise penalty ---------------------------------------------------
+def test_vectorised_penalty_matches_one_backward_per_output():
+    g = torch.Generator().manual_seed(0)
+    critic = make_mlp([7, 5, 4], generator=g)
+    x = torch.rand(9, 7, generator=g).requires_grad_(True)
+    real = (torch.rand(9, 4, generator=g) > 0.3).float()
+    scores = critic(x)
+    penalty = elementwise_zero_centred_penalty(scores, x, real)
+    expected = 0.0
+    for i in range(4):
+        for b in range(9):
+            (grad,) = torch.autograd.grad(scores[b, i], x, retain_graph=True)
+            expected += real[b, i] * grad[b].pow(2).sum() / real[:, i].sum() / 4
+    torch.testing.assert_close(penalty, expected)
+
+
+# -- imputer invariants -----------------------------------------------------------
+def test_imputer_keeps_observed_and_is_deterministic(dirty_data):
+    X, X_missing, _, _ = dirty_data
+    imputer = HexaGANImputer(random_state=0, **FAST_IMPUTER).fit(X_missing)
+    out = imputer.transform(X_missing)
+    observed = ~np.isnan(X_missing)
+    assert np.array_equal(out[observed], X_missing[observed])
+    assert np.isfinite(out).all()
+    np.testing.assert_array_equal(out, imputer.transform(X_missing))
+    again = HexaGANImputer(random_state=0, **FAST_IMPUTER).fit(X_missing)
+    np.testing.assert_array_equal(out, again.transform(X_missing))
+    restored = pickle.loads(pickle.dumps(imputer))
+    np.testing.assert_array_equal(out, restored.transform(X_missing))
+    assert set(imputer.networks_) == {"encoder", "generator_mi", "discriminator_mi"}
+
+
+def test_imputer_pandas_output(dirty_data):
+    pd = pytest.importorskip("pandas")
+    _, X_missing, _, _ = dirty_data
+    frame = pd.DataFrame(X_missing, columns=[f"f{i}" for i in range(6)])
+    imputer = HexaGANImputer(random_state=0, **FAST_IMPUTER).set_output(
+        transform="pandas"
+    )
+    out = imputer.fit_transform(frame)
+    assert list(out.columns) == list(frame.columns)
+
+
+# -- classifier behaviour -----------------------------------------------------------
+def test_classifier_outputs(dirty_data, fitted):
+    X, X_missing, y, y_partial = dirty_data
+    np.testing.assert_array_equal(fitted.classes_, [0, 1, 2])
+    proba = fitted.predict_proba(X_missing)
+    assert proba.shape == (len(X), 3) and np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert set(fitted.predict(X_missing)) <= set(fitted.classes_)
+    assert 0.0 <= fitted.score(X_missing, y) <= 1.0
+    assert set(fitted.networks_) == {
+        "encoder",
+        "generator_mi",
+        "discriminator_mi",
+        "generator_cg",
+        "discriminator_cg",
+        "classifier",
+    }
+    assert fitted.n_iter_ == 20 and len(fitted.history_["classifier"]) == 20
+
+
+def test_classifier_predicts_rows_with_nan(fitted):
+    rows = np.full((3, 6), np.nan)
+    rows[1, :3] = 0.5
+    assert fitted.predict(rows).shape == (3,)
+    assert np.isfinite(fitted.predict_proba(rows)).all()
+
+
+def test_impute_keeps_observed(dirty_data, fitted):
+    _, X_missing, _, _ = dirty_data
+    out = fitted.impute(X_missing)
+    observed = ~np.isnan(X_missing)
+    assert np.array_equal(out[observed], X_missing[observed])
+    assert np.isfinite(out).all()
+
+
+def test_sample_is_class_conditional(fitted):
+    X, y = fitted.sample(7, y=2, random_state=0)
+    assert X.shape == (7, 6) and np.all(y == 2) and np.isfinite(X).all()
+    X2, y2 = fitted.sample(y=[0, 1, 1], random_state=0)
+    assert X2.shape == (3, 6) and list(y2) == [0, 1, 1]
+    np.testing.assert_array_equal(X, fitted.sample(7, y=2, random_state=0)[0])
+    with pytest.raises(ValueError, match="not classes"):
+        fitted.sample(2, y=5)
+
+
+def test_classifier_determinism_and_pickle(dirty_data, fitted):
+    _, X_missing, _, y_partial = dirty_data
+    again = HexaGANClassifier(random_state=0, **FAST_CLASSIFIER).fit(
+        X_missing, y_partial
+    )
+    np.testing.assert_array_equal(
+        fitted.predict_proba(X_missing), again.predict_proba(X_missing)
+    )
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(
+        fitted.predict_proba(X_missing), restored.predict_proba(X_missing)
+    )
+
+
+def test_global_torch_state_untouched(dirty_data):
+    _, X_missing, _, y_partial = dirty_data
+    torch.manual_seed(123)
+    rng_state = torch.get_rng_state()
+    threads = torch.get_num_threads()
+    grad_mode = torch.is_grad_enabled()
+    HexaGANClassifier(random_state=0, **{**FAST_CLASSIFIER, "max_iter": 2}).fit(
+        X_missing, y_partial
+    )
+    HexaGANImputer(random_state=0, **FAST_IMPUTER).fit(X_missing)
+    assert torch.equal(torch.get_rng_state(), rng_state)
+    assert torch.get_num_threads() == threads
+    assert torch.is_grad_enabled() == grad_mode
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(conditional_generation=False),
+        dict(semi_supervised=False),
+        dict(conditional_generation=False, semi_supervised=False),
+        dict(pseudo_label="soft"),
+        dict(pseudo_label="hard"),
+    ],
+)
+def test_ablation_switches(dirty_data, params):
+    _, X_missing, _, y_partial = dirty_data
+    params = {**FAST_CLASSIFIER, "max_iter": 2, **params}
+    clf = HexaGANClassifier(random_state=0, **params).fit(X_missing, y_partial)
+    assert np.isfinite(clf.predict_proba(X_missing)).all()
+    assert ("generator_cg" in clf.networks_) == params.get(
+        "conditional_generation", True
+    )
+    if not params.get("conditional_generation", True):
+        with pytest.raises(ValueError, match="conditional_generation"):
+            clf.sample(3)
+
+
+def test_string_labels_with_unlabeled_rows():
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"], dtype=object)[y]
+    rng = np.random.RandomState(0)
+    names[rng.rand(len(y)) < 0.3] = -1
+    X = np.where(rng.rand(*X.shape) < 0.1, np.nan, X)
+    clf = HexaGANClassifier(random_state=0, **{**FAST_CLASSIFIER, "max_iter": 3}).fit(
+        X, names
+    )
+    assert list(clf.classes_) == ["setosa", "versicolor", "virginica"]
+    assert set(clf.predict(X)) <= set(clf.classes_)
+    # The string "-1" is read as unlabeled as well.
+    str_names = np.where(names == -1, "-1", names).astype(str)
+    clf = HexaGANClassifier(random_state=0, **{**FAST_CLASSIFIER, "max_iter": 2}).fit(
+        X, str_names
+    )
+    assert "-1" not in clf.classes_
+
+
+def test_every_class_kept_with_few_labels():
+    X, y = load_iris(return_X_y=True)
+    y = y.copy()
+    rare = np.flatnonzero(y == 2)
+    y[rare[2:]] = -1  # only two labeled rows of class 2
+    clf = HexaGANClassifier(random_state=0, **{**FAST_CLASSIFIER, "max_iter": 3}).fit(
+        X, y
+    )
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.predict_proba(X).shape == (150, 3)
+
+
+@pytest.mark.parametrize(
+    "make_y, match",
+    [
+        (lambda y: np.full_like(y, -1), "labeled rows"),
+        (lambda y: np.where(y == 0, 0, -1), "two classes"),
+        (lambda y: np.where(np.arange(len(y)) == 3, np.nan, y.astype(float)), "NaN"),
+    ],
+)
+def test_bad_targets(make_y, match):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match=match):
+        HexaGANClassifier(**FAST_CLASSIFIER).fit(X, make_y(y))
+
+
+@pytest.mark.parametrize("estimator", [HexaGANClassifier, HexaGANImputer])
+def test_bad_features(estimator, dirty_data):
+    X, X_missing, y, _ = dirty_data
+    params = FAST_CLASSIFIER if estimator is HexaGANClassifier else FAST_IMPUTER
+    X_inf = X.copy()
+    X_inf[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        estimator(**params).fit(X_inf, y)
+    fitted = estimator(random_state=0, **{**params, "max_iter": 1}).fit(X_missing, y)
+    method = fitted.predict if estimator is HexaGANClassifier else fitted.transform
+    with pytest.raises(ValueError, match="features"):
+        method(X_missing[:, :4])
+
+
+# -- integration ----------------------------------------------------------------------
+def test_grid_search_and_cross_validate(dirty_data):
+    _, X_missing, y, y_partial = dirty_data
+    pipe = make_pipeline(
+        StandardScaler(),
+        HexaGANClassifier(random_state=0, **{**FAST_CLASSIFIER, "max_iter": 3}),
+    )
+    search = GridSearchCV(
+        pipe, {"hexaganclassifier__pseudo_label": ["gumbel", "soft"]}, cv=2, n_jobs=2
+    ).fit(X_missing, y)
+    assert search.best_params_["hexaganclassifier__pseudo_label"] in ("gumbel", "soft")
+    scores = cross_validate(pipe, X_missing, y, cv=2)
+    assert np.isfinite(scores["test_score"]).all()
