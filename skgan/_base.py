@@ -9,6 +9,7 @@ the CPU.
 
 import copy
 import math
+from contextlib import contextmanager
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,36 @@ from tqdm.auto import tqdm
 
 #: Number of times a diverging epoch is retried with halved learning rates.
 MAX_DIVERGENCE_RETRIES = 3
+#: Training on the CPU uses one intra-op thread when the largest matrix
+#: product of a step has fewer multiply-adds than this: at that size a second
+#: thread saves little, and on a busy machine OpenMP threads waiting for one
+#: another slow each step down by orders of magnitude.
+SINGLE_THREAD_WORK = 1 << 25
+
+
+@contextmanager
+def intra_op_threads(n_threads):
+    """Run the block with ``n_threads`` torch intra-op threads (``None``: as
+    is), then restore the caller's setting."""
+    before = torch.get_num_threads()
+    if n_threads is None or n_threads >= before:
+        yield
+        return
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def training_threads(networks, batch_size, device):
+    """One thread for small networks on the CPU (see ``SINGLE_THREAD_WORK``),
+    else None (torch's setting)."""
+    largest = max(
+        (p.numel() for net in networks.values() for p in net.parameters() if p.dim() == 2),
+        default=0,
+    )
+    return 1 if device.type == "cpu" and batch_size * largest < SINGLE_THREAD_WORK else None
 
 
 def resolve_device(device):
@@ -212,7 +243,8 @@ class BaseTorchGAN(BaseEstimator):
             disable=not self.verbose,
             leave=False,
         )
-        with progress, torch.enable_grad():
+        threads = training_threads(networks, batch_size, rt.device)
+        with progress, torch.enable_grad(), intra_op_threads(threads):
             epoch = -1
             for epoch in progress:
                 self._set_train_mode(networks, True)

@@ -20,6 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skgan import MisGANImputer
 from skgan._base import (
+    training_threads,
     MAX_DIVERGENCE_RETRIES,
     TorchRuntime,
     draw_seed,
@@ -380,3 +381,32 @@ def test_gpu_fit_pickles_to_a_process_without_cuda(tmp_path):
     )
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, check=True)
+
+
+def test_small_networks_train_on_one_thread_and_restore_the_setting(monkeypatch):
+    X = _data()
+    seen = []
+    original = MisGANImputer._train_step
+
+    def spy(self, *args):
+        seen.append(torch.get_num_threads())
+        return original(self, *args)
+
+    monkeypatch.setattr(MisGANImputer, "_train_step", spy)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        _imputer(device="cpu").fit(X)
+        assert seen and set(seen) == {1}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_training_threads_rule():
+    small = {"net": torch.nn.Linear(10, 10)}
+    large = {"net": torch.nn.Linear(2048, 2048)}
+    cpu = torch.device("cpu")
+    assert training_threads(small, 64, cpu) == 1
+    assert training_threads(large, 256, cpu) is None
+    assert training_threads(small, 64, torch.device("cuda")) is None

@@ -246,26 +246,6 @@ def test_global_torch_state_untouched():
     assert torch.is_grad_enabled()
 
 
-def test_small_networks_train_on_one_thread_and_restore_the_setting(monkeypatch):
-    X, y = imbalanced()
-    seen = []
-    original = GAMOResampler._fit_networks
-
-    def spy(self, rt, validation=None):
-        seen.append(torch.get_num_threads())
-        return original(self, rt, validation)
-
-    monkeypatch.setattr(GAMOResampler, "_fit_networks", spy)
-    before = torch.get_num_threads()
-    torch.set_num_threads(2)
-    try:
-        resampler().fit_resample(X, y)
-        assert seen == [1]
-        assert torch.get_num_threads() == 2
-    finally:
-        torch.set_num_threads(before)
-
-
 def test_ablation_and_losses():
     X, y = imbalanced()
     no_d = resampler(discriminator=False).fit(X, y)

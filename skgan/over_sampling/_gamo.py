@@ -12,7 +12,6 @@ Both share :class:`_BaseGAMO`, which holds the networks and the update step
 (Algorithm 1 of the paper).
 """
 
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -34,11 +33,6 @@ from .._nn import apply_gradients, make_mlp
 GENERATION_ENTRIES = 1 << 22
 #: Rows classified at once by :meth:`GAMOClassifier.predict_proba`.
 PREDICT_CHUNK = 65536
-#: Training on the CPU uses one intra-op thread when the largest matrix
-#: product of a step has fewer multiply-adds than this: at that size a second
-#: thread saves little, and on a busy machine OpenMP threads waiting for one
-#: another slow each step down by orders of magnitude.
-SINGLE_THREAD_WORK = 1 << 25
 #: Target range of the discriminator's smoothed labels (authors' code).
 REAL_TARGET = (0.9, 1.0)
 FAKE_TARGET = (0.0, 0.1)
@@ -60,21 +54,6 @@ def _check_finite_features(X, name):
             "Input X contains infinity or a value too large for its dtype; "
             f"{name} needs finite features."
         )
-
-
-@contextmanager
-def _intra_op_threads(n_threads):
-    """Run the block with ``n_threads`` torch intra-op threads (``None``: as
-    is), then restore the caller's setting."""
-    before = torch.get_num_threads()
-    if n_threads is None or n_threads >= before:
-        yield
-        return
-    torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 class _Standardizer:
@@ -251,17 +230,8 @@ class _BaseGAMO(BaseTorchGAN):
             "fake_weight": float(gen_counts.sum() / n_samples),
         }
         self.n_classes_ = n_classes
-        with _intra_op_threads(self._training_threads(rt)):
-            self._fit_networks(rt)
+        self._fit_networks(rt)
         return rt
-
-    def _training_threads(self, rt):
-        """One thread for small networks on the CPU (see
-        ``SINGLE_THREAD_WORK``), else torch's setting."""
-        n_samples, d = rt.data["x"].shape
-        width = max(d + rt.gamo["n_classes"], self.hidden_size)
-        work = self._effective_batch_size(n_samples) * self.hidden_size * width
-        return 1 if rt.device.type == "cpu" and work < SINGLE_THREAD_WORK else None
 
     def _build_networks(self, rt):
         d = rt.data["x"].shape[1]
