@@ -21,17 +21,11 @@ writes to ``benchmarks/results/quick/`` instead.
 
 import argparse
 import csv
-import os
-import platform
-import sys
 import time
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import sklearn
-import torch
 from sklearn.base import TransformerMixin
 from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.exceptions import ConvergenceWarning
@@ -40,6 +34,7 @@ from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 from sklearn.preprocessing import minmax_scale
 
 import skgan
+from _common import machine_info
 
 RESULTS = Path(__file__).parent / "results"
 MISSING_RATE = 0.2
@@ -118,21 +113,6 @@ def run_one(make_estimator, X, X_missing, missing, seed, quick):
         raise RuntimeError(f"{estimator!r} returned a bad imputation")
     rmse = float(np.sqrt(np.mean((X_imputed[missing] - X[missing]) ** 2)))
     return rmse, seconds
-
-
-def machine_info():
-    """Lines describing where and with what the benchmark ran."""
-    return [
-        f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"machine: {platform.platform()}, "
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores",
-        f"python {platform.python_version()}, torch {torch.__version__} "
-        f"({torch.get_num_threads()} threads, CUDA "
-        f"{'available' if torch.cuda.is_available() else 'not available'}), "
-        f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
-        f"skgan {skgan.__version__}",
-        f"command: python {' '.join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])}",
-    ]
 
 
 def summarize(records):

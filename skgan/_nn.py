@@ -57,56 +57,75 @@ def make_mlp(sizes, *, activation="relu", output=None, generator, batch_norm=Fal
     return nn.Sequential(*layers)
 
 
+class StackedMLP(nn.Module):
+    """``n_members`` independent MLPs of the same shape, run as one.
+
+    Member ``k`` maps ``x[k]`` of shape ``(batch, sizes[0])`` to
+    ``(batch, sizes[-1])``; all members are evaluated by batched matrix
+    products, which on small networks costs little more than one of them.
+    Weights are Xavier-uniform per member, drawn from ``generator``.
+    """
+
+    def __init__(self, n_members, sizes, *, generator):
+        super().__init__()
+        self.weights = nn.ParameterList()
+        self.biases = nn.ParameterList()
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            weight = torch.empty(n_members, n_in, n_out, dtype=torch.float32)
+            for member in weight:
+                # xavier_uniform_ reads (fan_out, fan_in) from the last two dims.
+                nn.init.xavier_uniform_(member.T, generator=generator)
+            self.weights.append(nn.Parameter(weight))
+            self.biases.append(
+                nn.Parameter(torch.zeros(n_members, 1, n_out, dtype=torch.float32))
+            )
+
+    def forward(self, x):
+        """Outputs of every member: ``x`` is ``(n_members, batch, n_in)``."""
+        n_layers = len(self.weights)
+        for i, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            x = torch.baddbmm(bias, x, weight)
+            if i < n_layers - 1:
+                x = torch.relu(x)
+        return x
+
+    def member(self, k, x):
+        """Output of member ``k`` alone: ``x`` is ``(batch, n_in)``."""
+        n_layers = len(self.weights)
+        for i, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            x = torch.addmm(bias[k], x, weight[k])
+            if i < n_layers - 1:
+                x = torch.relu(x)
+        return x
+
+
 def critic_loss(real_scores, fake_scores):
     """Wasserstein critic loss ``E[D(fake)] - E[D(real)]`` (to be minimised)."""
     return fake_scores.mean() - real_scores.mean()
 
 
-def interpolation_penalties(critics, pairs, rand):
-    """WGAN-GP penalties ``E[(||grad D(x_hat)|| - 1)^2]`` of several critics.
+def wgan_gp_critic_losses(critics, real, fake, rand, penalty_weight):
+    """WGAN-GP losses of the members of a :class:`StackedMLP` critic.
 
-    Gulrajani et al. (2017): ``x_hat = eps * real + (1 - eps) * fake`` with
-    ``eps ~ U(0, 1)`` drawn per row. ``critics`` and ``pairs`` are dicts
-    keyed alike, ``pairs[name] = (real, fake)``; the critics must not share
-    parameters, so one double-backward pass serves them all. ``rand(*shape)``
-    draws uniform noise.
+    ``real`` and ``fake`` have shape ``(n_members, batch, n_features)``. For
+    member ``k`` the loss is ``E[D_k(fake_k)] - E[D_k(real_k)] +
+    penalty_weight * E[(||grad D_k(x_hat)|| - 1)^2]`` with ``x_hat = eps *
+    real_k + (1 - eps) * fake_k``, ``eps ~ U(0, 1)`` per row (Gulrajani et
+    al., 2017). Real, fake and interpolated rows go through the critics in one
+    pass (rows are scored independently). ``rand(*shape)`` draws uniform
+    noise. Returns the ``n_members`` losses.
     """
-    points = {}
-    for name, (real, fake) in pairs.items():
-        eps = rand(real.shape[0], 1)
-        points[name] = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
-    scores = sum(critics[name](x_hat).sum() for name, x_hat in points.items())
-    grads = torch.autograd.grad(scores, list(points.values()), create_graph=True)
-    return {
-        name: ((grad.norm(2, dim=1) - 1) ** 2).mean() for name, grad in zip(points, grads)
-    }
-
-
-def wgan_gp_critic_losses(critics, pairs, rand, penalty_weight):
-    """WGAN-GP losses of several critics, with one forward pass each.
-
-    For every ``name`` with ``pairs[name] = (real, fake)`` the loss is
-    ``E[D(fake)] - E[D(real)] + penalty_weight * E[(||grad D(x_hat)|| - 1)^2]``
-    with ``x_hat = eps * real + (1 - eps) * fake``, ``eps ~ U(0, 1)`` per row
-    (Gulrajani et al., 2017). Real, fake and interpolated rows go through a
-    critic as one batch (rows are scored independently), and the critics,
-    which share no parameters, get their penalties from one double-backward
-    pass. ``rand(*shape)`` draws uniform noise.
-    """
-    scores, points = {}, {}
-    for name, (real, fake) in pairs.items():
-        eps = rand(real.shape[0], 1)
-        fake = fake.detach()
-        x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
-        scores[name] = critics[name](torch.cat([real, fake, x_hat])).split(len(real))
-        points[name] = x_hat
-    total = sum(score[2].sum() for score in scores.values())
-    grads = torch.autograd.grad(total, list(points.values()), create_graph=True)
-    return {
-        name: critic_loss(scores[name][0], scores[name][1])
-        + penalty_weight * ((grad.norm(2, dim=1) - 1) ** 2).mean()
-        for name, grad in zip(points, grads)
-    }
+    fake = fake.detach()
+    eps = rand(real.shape[0], real.shape[1], 1)
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
+    scores_real, scores_fake, scores_hat = critics(
+        torch.cat([real, fake, x_hat], dim=1)
+    ).split(real.shape[1], dim=1)
+    (grad,) = torch.autograd.grad(scores_hat.sum(), x_hat, create_graph=True)
+    penalty = ((grad.norm(2, dim=2) - 1) ** 2).mean(dim=1)
+    return scores_fake.mean(dim=(1, 2)) - scores_real.mean(dim=(1, 2)) + (
+        penalty_weight * penalty
+    )
 
 
 def zero_centred_penalty(critic, real):
@@ -140,7 +159,9 @@ def apply_gradients(loss, networks, optimizers):
     flat = iter(grads)
     for group, optimizer in zip(params, optimizers.values()):
         for param in group:
-            param.grad = next(flat)
+            # Gradients from double backward can be strided views, which
+            # torch's fused CPU Adam silently mis-steps: give it dense ones.
+            param.grad = next(flat).contiguous()
         optimizer.step()
 
 
@@ -205,3 +226,96 @@ def elementwise_zero_centred_penalty(scores, inputs, real_mask):
     )
     squared_norms = jacobian.pow(2).sum(dim=-1).T  # (n_rows, n_outputs)
     return masked_column_means(squared_norms, real_mask).mean()
+
+
+def mlp_input_jacobian(net, x):
+    """Outputs of a fully connected ReLU network and their input Jacobians.
+
+    For a :func:`make_mlp` network of ``Linear`` layers with ReLU (or leaky
+    ReLU) hidden activations and no output activation, the Jacobian of row
+    ``b`` is the product ``W_L S_{L-1,b} W_{L-1} ... S_{1,b} W_1`` with
+    ``S_{l,b}`` the diagonal of activation slopes at that row. It is built in
+    the same forward pass as the outputs, as a batch of matrices of shape
+    ``(n_rows, n_outputs, n_inputs)``, and is differentiable in the weights:
+    a penalty on it needs one ordinary backward pass instead of a
+    double-backward per output. The slopes are piecewise constant, so this
+    gradient is exactly the one double back-propagation gives.
+
+    Returns
+    -------
+    outputs : Tensor of shape (n_rows, n_outputs)
+    jacobian : Tensor of shape (n_rows, n_outputs, n_inputs)
+    """
+    h, jacobian = x, None
+    for layer in net:
+        if isinstance(layer, nn.Linear):
+            h = layer(h)
+            weight = layer.weight
+            jacobian = (
+                weight.expand(x.shape[0], *weight.shape)
+                if jacobian is None
+                else torch.matmul(weight, jacobian)
+            )
+        elif isinstance(layer, (nn.ReLU, nn.LeakyReLU)):
+            slope = layer.negative_slope if isinstance(layer, nn.LeakyReLU) else 0.0
+            gate = torch.where(h > 0, 1.0, slope).to(h.dtype)
+            h = layer(h)
+            jacobian = jacobian * gate.unsqueeze(-1)
+        else:
+            raise TypeError(
+                f"mlp_input_jacobian supports Linear and ReLU layers, got {layer!r}."
+            )
+    return h, jacobian
+
+
+def elementwise_zero_centred_penalty_mlp(critic, inputs, real_mask, columns=None):
+    """Critic scores and the element-wise zero-centred penalty in one pass.
+
+    Same value and gradient as :func:`elementwise_zero_centred_penalty`
+    (``mean_i E_{b: m_bi = 1} ||grad_x D(x_b)_i||^2``) for a ReLU MLP critic,
+    from :func:`mlp_input_jacobian`'s closed-form Jacobian. ``columns``
+    restricts the gradient to a slice of the input columns (e.g. the hidden
+    vector of ``[h, y]``).
+
+    Returns
+    -------
+    scores : Tensor of shape (n_rows, n_outputs)
+    penalty : scalar Tensor
+    """
+    scores, jacobian = mlp_input_jacobian(critic, inputs)
+    if columns is not None:
+        jacobian = jacobian[..., columns]
+    squared_norms = jacobian.pow(2).sum(dim=-1)
+    return scores, masked_column_means(squared_norms, real_mask).mean()
+
+
+def mlp_input_gradient(net, x):
+    """Outputs of a ReLU MLP and the gradient of their row sums in ``x``.
+
+    The reverse-mode product ``1^T W_L S_{L-1} ... S_1 W_1`` per row, in
+    closed form from the forward pass (see :func:`mlp_input_jacobian`):
+    a zero-centred penalty on a one-output critic then needs one ordinary
+    backward pass, not a double-backward.
+
+    Returns
+    -------
+    outputs : Tensor of shape (n_rows, n_outputs)
+    gradient : Tensor of shape (n_rows, n_inputs)
+    """
+    h, linears, gates = x, [], []
+    for layer in net:
+        if isinstance(layer, nn.Linear):
+            h = layer(h)
+            linears.append(layer.weight)
+        elif isinstance(layer, (nn.ReLU, nn.LeakyReLU)):
+            slope = layer.negative_slope if isinstance(layer, nn.LeakyReLU) else 0.0
+            gates.append(torch.where(h > 0, 1.0, slope).to(h.dtype))
+            h = layer(h)
+        else:
+            raise TypeError(
+                f"mlp_input_gradient supports Linear and ReLU layers, got {layer!r}."
+            )
+    grad = linears[-1].sum(dim=0).expand(x.shape[0], -1)
+    for weight, gate in zip(reversed(linears[:-1]), reversed(gates)):
+        grad = (grad * gate) @ weight
+    return h, grad

@@ -26,7 +26,7 @@ from skgan._base import (
     draw_seed,
     resolve_device,
 )
-from skgan._nn import make_mlp
+from skgan._nn import StackedMLP, apply_gradients, make_mlp, wgan_gp_critic_losses
 from skgan.impute._base import MinMaxScaling, missing_mask
 
 
@@ -238,8 +238,15 @@ def test_history_n_iter_best_iteration_without_early_stopping():
     imputer = _imputer(max_iter=4, early_stopping=False).fit(_data())
     assert imputer.n_iter_ == imputer.best_iteration_ == 4
     assert "validation" not in imputer.history_
-    for name in imputer.networks_:
-        losses = imputer.history_[name]
+    assert set(imputer.history_) == {
+        "mask_generator",
+        "mask_critic",
+        "data_generator",
+        "data_critic",
+        "imputer",
+        "imputer_critic",
+    }
+    for losses in imputer.history_.values():
         assert len(losses) == 4 and np.isfinite(losses).all()
 
 
@@ -410,3 +417,54 @@ def test_training_threads_rule():
     assert training_threads(small, 64, cpu) == 1
     assert training_threads(large, 256, cpu) is None
     assert training_threads(small, 64, torch.device("cuda")) is None
+
+
+def test_stacked_mlp_members_are_independent_networks():
+    g = torch.Generator().manual_seed(0)
+    stack = StackedMLP(3, [4, 8, 8, 1], generator=g)
+    x = torch.rand(3, 5, 4)
+    out = stack(x)
+    assert out.shape == (3, 5, 1)
+    for k in range(3):
+        torch.testing.assert_close(stack.member(k, x[k]), out[k])
+    # A loss on member 1 alone leaves the other members' gradients at zero.
+    grads = torch.autograd.grad(stack.member(1, x[1]).sum(), list(stack.parameters()))
+    for grad in grads:
+        assert grad[1].abs().sum() > 0
+        assert grad[0].abs().sum() == 0 and grad[2].abs().sum() == 0
+
+
+def test_wgan_gp_critic_losses_match_the_formula():
+    g = torch.Generator().manual_seed(0)
+    stack = StackedMLP(2, [3, 6, 1], generator=g)
+    real, fake = torch.rand(2, 7, 3), torch.rand(2, 7, 3)
+    eps = torch.rand(2, 7, 1, generator=torch.Generator().manual_seed(1))
+    losses = wgan_gp_critic_losses(stack, real, fake, lambda *s: eps, 10.0)
+    for k in range(2):
+        x_hat = (eps[k] * real[k] + (1 - eps[k]) * fake[k]).requires_grad_(True)
+        (grad,) = torch.autograd.grad(stack.member(k, x_hat).sum(), x_hat)
+        expected = (
+            stack.member(k, fake[k]).mean()
+            - stack.member(k, real[k]).mean()
+            + 10.0 * ((grad.norm(dim=1) - 1) ** 2).mean()
+        )
+        torch.testing.assert_close(losses[k], expected)
+
+
+def test_apply_gradients_steps_fused_adam_like_the_reference_adam():
+    # Regression: gradients of a penalised stacked critic come out of double
+    # backward as strided views, on which fused Adam stepped wrongly.
+    def train(**adam):
+        stack = StackedMLP(3, [4, 8, 8, 1], generator=torch.Generator().manual_seed(0))
+        opt = torch.optim.Adam(stack.parameters(), lr=1e-2, betas=(0.5, 0.9), **adam)
+        data = torch.Generator().manual_seed(1)
+        for _ in range(5):
+            real = torch.rand(3, 16, 4, generator=data)
+            fake = torch.rand(3, 16, 4, generator=data)
+            eps = torch.rand(3, 16, 1, generator=data)
+            losses = wgan_gp_critic_losses(stack, real, fake, lambda *s: eps, 10.0)
+            apply_gradients(losses.sum(), {"c": stack}, {"c": opt})
+        return list(stack.parameters())
+
+    for fused, reference in zip(train(fused=True), train(foreach=False), strict=True):
+        torch.testing.assert_close(fused, reference)

@@ -1,6 +1,7 @@
 """GAN imputers."""
 
+from ._gain import GAINImputer
 from ._hexagan import HexaGANImputer
 from ._misgan import MisGANImputer
 
-__all__ = ["HexaGANImputer", "MisGANImputer"]
+__all__ = ["GAINImputer", "HexaGANImputer", "MisGANImputer"]

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._base import draw_seed, to_numpy
 from .._nn import (
+    StackedMLP,
     apply_gradients,
     fill_missing,
     make_mlp,
@@ -17,6 +18,10 @@ from .._nn import (
     wgan_gp_critic_losses,
 )
 from ._base import BaseGANImputer
+
+
+#: History names of the three critics, members of one StackedMLP in this order.
+CRITICS = ("mask_critic", "data_critic", "imputer_critic")
 
 
 def _auto_width(n_features):
@@ -82,8 +87,13 @@ class MisGANImputer(BaseGANImputer):
     gradient_penalty : float, default=10.0
         Weight of the WGAN-GP penalty.
     learning_rate : float, default=1e-3
-        Adam step size of the mask and data networks; the imputer and its
-        critic use twice that, as in the authors' code.
+        Adam step size of the generators and critics; the imputer uses twice
+        that, as in the authors' code.
+    reconstruction_weight : float, default=100.0
+        Weight of a self-supervised term added to the imputer's loss (not in
+        the paper): in each mini-batch some observed entries are hidden (at
+        the data's own missing rate, kept within [0.1, 0.5]), imputed, and
+        their mean squared error is penalised. 0 gives the paper's loss.
     max_iter : int or "auto", default="auto"
         Maximum number of epochs (passes of generator updates over the data);
         "auto" targets about 2000 generator updates, between 5 and 2000
@@ -114,8 +124,9 @@ class MisGANImputer(BaseGANImputer):
     Attributes
     ----------
     networks_ : dict of str to torch.nn.Module
-        ``mask_generator``, ``mask_critic``, ``data_generator``,
-        ``data_critic``, ``imputer`` and ``imputer_critic``.
+        ``mask_generator``, ``data_generator``, ``imputer`` and ``critics``:
+        the mask, data and imputer critics, stacked so that one batched pass
+        evaluates all three.
     history_ : dict of str to list of float
         Per-epoch mean loss of every network (critic losses include the
         penalty), and ``validation`` RMSE when early stopping is on.
@@ -240,22 +251,20 @@ class MisGANImputer(BaseGANImputer):
         self.latent_dim_ = z
         return {
             "mask_generator": make_mlp([z, h, h, d], generator=g),
-            "mask_critic": make_mlp([d, h, h, 1], generator=g),
             "data_generator": make_mlp([z, h, h, d], output="sigmoid", generator=g),
-            "data_critic": make_mlp([d, h, h, 1], generator=g),
             "imputer": make_mlp([3 * d, h, h, d], output="sigmoid", generator=g),
-            "imputer_critic": make_mlp([d, h, h, 1], generator=g),
+            # D_m, D_x and D_i, members 0, 1, 2 of one stack (see CRITICS).
+            "critics": StackedMLP(len(CRITICS), [d, h, h, 1], generator=g),
         }
 
     def _build_optimizers(self, networks):
         def adam(name, lr):
-            return torch.optim.Adam(networks[name].parameters(), lr=lr, betas=(0.5, 0.9), fused=True)
+            return torch.optim.Adam(
+                networks[name].parameters(), lr=lr, betas=(0.5, 0.9), fused=True
+            )
 
         lr = self.learning_rate
-        return {
-            name: adam(name, 2 * lr if name.startswith("imputer") else lr)
-            for name in networks
-        }
+        return {name: adam(name, 2 * lr if name == "imputer" else lr) for name in networks}
 
     # -- the three players -------------------------------------------------
     def _generate(self, networks, rt, n):
@@ -281,28 +290,29 @@ class MisGANImputer(BaseGANImputer):
         with torch.no_grad():
             x_gen, m_gen = self._generate(networks, rt, len(x))
             x_imp = self._impute_tensor(networks, x, m, rt.rand(*x.shape))
-        pairs = {
-            "mask_critic": (m, m_gen),
-            "data_critic": (mask_data(x, m, self.tau), mask_data(x_gen, m_gen, self.tau)),
-            "imputer_critic": (x_gen, x_imp),
-        }
-        losses = wgan_gp_critic_losses(networks, pairs, rt.rand, self.gradient_penalty)
-        # The critics share no parameters: one backward pass serves all three.
-        apply_gradients(sum(losses.values()), networks, {k: optimizers[k] for k in pairs})
-        return {name: loss.detach() for name, loss in losses.items()}
+        # Real and fake inputs of D_m, D_x and D_i, in the order of CRITICS.
+        real = torch.stack([m, mask_data(x, m, self.tau), x_gen])
+        fake = torch.stack([m_gen, mask_data(x_gen, m_gen, self.tau), x_imp])
+        losses = wgan_gp_critic_losses(
+            networks["critics"], real, fake, rt.rand, self.gradient_penalty
+        )
+        apply_gradients(losses.sum(), networks, {"critics": optimizers["critics"]})
+        return dict(zip(CRITICS, losses.detach()))
 
     def _generator_step(self, rt, networks, optimizers, batch):
         """One update of G_m, G_x and G_i (minimise eqs. 9-10)."""
         x, m = batch["x"], batch["m"]
         x_gen, m_gen = self._generate(networks, rt, len(x))
         x_imp = self._impute_tensor(networks, x, m, rt.rand(*x.shape))
-        adv_mask = -networks["mask_critic"](m_gen).mean()
+        critic = networks["critics"].member
+        mask_critic, data_critic, imputer_critic = range(len(CRITICS))
+        adv_mask = -critic(mask_critic, m_gen).mean()
         # L_x reaches G_x with weight 1 and G_m with weight alpha (eqs. 6-7).
         masked_gen = mask_data(x_gen, scale_grad(m_gen, self.alpha), self.tau)
-        adv_data = -networks["data_critic"](masked_gen).mean()
+        adv_data = -critic(data_critic, masked_gen).mean()
         # G_x's share of beta * L_i: its samples are the imputer critic's "real".
-        imputer_real = networks["imputer_critic"](scale_grad(x_gen, self.beta)).mean()
-        adv_imputer = -networks["imputer_critic"](x_imp).mean()
+        imputer_real = critic(imputer_critic, scale_grad(x_gen, self.beta)).mean()
+        adv_imputer = -critic(imputer_critic, x_imp).mean()
         if self.reconstruction_weight > 0:
             adv_imputer = adv_imputer + self.reconstruction_weight * (
                 self._hidden_entry_error(rt, networks, x, m)

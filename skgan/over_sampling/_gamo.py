@@ -469,6 +469,8 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
     that ``sampling_strategy`` asks for through the generator in inference
     mode and appends the rows after the original ones.
 
+    Read more in the :ref:`User Guide <gamo>`.
+
     Parameters
     ----------
     {sampling_strategy}
@@ -629,67 +631,69 @@ GAMOResampler.__doc__ = (
 class GAMOClassifier(ClassifierMixin, _BaseGAMO):
     """Classifier M of Generative Adversarial Minority Oversampling (GAMO).
 
-        The paper's end-to-end model [1]_: the classifier network ``M`` trained
-        in GAMO's three-player game against the convex generator ``G`` and the
-        conditional discriminator ``D`` (see :class:`GAMOResampler` for the
-        losses). ``M`` learns from the real rows and from generated rows of the
-        over-sampled classes, weighted as if the data were resampled to
-        ``sampling_strategy``; ``predict_proba`` returns its softmax outputs.
+    The paper's end-to-end model [1]_: the classifier network ``M`` trained
+    in GAMO's three-player game against the convex generator ``G`` and the
+    conditional discriminator ``D`` (see :class:`GAMOResampler` for the
+    losses). ``M`` learns from the real rows and from generated rows of the
+    over-sampled classes, weighted as if the data were resampled to
+    ``sampling_strategy``; ``predict_proba`` returns its softmax outputs.
 
-        Parameters
-        ----------
-        sampling_strategy : float, str, dict or callable, default="auto"
-            Which classes G over-samples and how many rows the game assumes
-            (the ``P_c - P_i`` weights of eqs. 2-5); any form accepted by
-            :class:`GAMOResampler`.
-    {params}
+    Read more in the :ref:`User Guide <gamo>`.
 
-        Attributes
-        ----------
-        classes_ : ndarray of shape (n_classes,)
-            Class labels.
-        sampling_strategy_ : dict
-            Number of rows per class the game generates for.
-        networks_ : dict of str to torch.nn.Module
-            ``classifier`` (M), ``discriminator`` (D) and ``generator`` (G).
-        anchor_indices_ : dict of int to ndarray
-            Rows of the training ``X`` combined by each class's IGU.
-        generated_classes_ : ndarray of int
-            Positions in ``classes_`` of the over-sampled classes.
-        history_ : dict of str to list of float
-            Per-epoch mean loss of every network.
-        n_iter_ : int
-            Number of epochs run.
-        device_ : torch.device
-            Device the networks were trained on.
-        n_features_in_ : int
-            Number of features seen during fit.
-        feature_names_in_ : ndarray of shape (n_features_in_,)
-            Names of features seen during fit, for DataFrame input.
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes G over-samples and how many rows the game assumes
+        (the ``P_c - P_i`` weights of eqs. 2-5); any form accepted by
+        :class:`GAMOResampler`.
+{params}
 
-        See Also
-        --------
-        GAMOResampler : The convex generator as an over-sampler.
-        sklearn.neural_network.MLPClassifier : The same network without the game.
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    sampling_strategy_ : dict
+        Number of rows per class the game generates for.
+    networks_ : dict of str to torch.nn.Module
+        ``classifier`` (M), ``discriminator`` (D) and ``generator`` (G).
+    anchor_indices_ : dict of int to ndarray
+        Rows of the training ``X`` combined by each class's IGU.
+    generated_classes_ : ndarray of int
+        Positions in ``classes_`` of the over-sampled classes.
+    history_ : dict of str to list of float
+        Per-epoch mean loss of every network.
+    n_iter_ : int
+        Number of epochs run.
+    device_ : torch.device
+        Device the networks were trained on.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, for DataFrame input.
 
-        Notes
-        -----
-    {notes}
+    See Also
+    --------
+    GAMOResampler : The convex generator as an over-sampler.
+    sklearn.neural_network.MLPClassifier : The same network without the game.
 
-        References
-        ----------
-        .. [1] S. S. Mullick, S. Datta and S. Das, "Generative Adversarial
-           Minority Oversampling", ICCV 2019, pp. 1695-1704.
+    Notes
+    -----
+{notes}
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_classification
-        >>> from skgan import GAMOClassifier
-        >>> X, y = make_classification(n_samples=200, weights=[0.9, 0.1],
-        ...                            random_state=0)
-        >>> clf = GAMOClassifier(max_iter=2, hidden_size=32, random_state=0)
-        >>> clf.fit(X, y).predict_proba(X[:3]).shape
-        (3, 2)
+    References
+    ----------
+    .. [1] S. S. Mullick, S. Datta and S. Das, "Generative Adversarial
+       Minority Oversampling", ICCV 2019, pp. 1695-1704.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skgan import GAMOClassifier
+    >>> X, y = make_classification(n_samples=200, weights=[0.9, 0.1],
+    ...                            random_state=0)
+    >>> clf = GAMOClassifier(max_iter=2, hidden_size=32, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X[:3]).shape
+    (3, 2)
     """
 
     _parameter_constraints = {

@@ -1,0 +1,164 @@
+"""Helpers shared by the benchmark scripts: the machine description, the
+imputers compared (scikit-learn's peers and every skgan imputer), the data
+sets of the imputation tables and small writers for markdown and plots.
+
+Nothing here downloads data: the loaders of :mod:`skgan.datasets` read
+packages installed by the benchmark set-up (see the README).
+"""
+
+import os
+import platform
+import sys
+import time
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import sklearn
+import torch
+from sklearn.base import TransformerMixin
+from sklearn.datasets import load_breast_cancer, load_wine
+from sklearn.ensemble import ExtraTreesRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.experimental import enable_iterative_imputer  # noqa: F401
+from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
+
+import skgan
+from skgan import datasets as skd
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def machine_info():
+    """Lines describing where and with what the benchmark ran."""
+    return [
+        f"date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"machine: {platform.platform()}, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores "
+        f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')})",
+        f"python {platform.python_version()}, torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads, CUDA "
+        f"{'available' if torch.cuda.is_available() else 'not available'}), "
+        f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, "
+        f"skgan {skgan.__version__}",
+        f"command: python {' '.join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])}",
+    ]
+
+
+# -- data -------------------------------------------------------------------
+#: name -> loader of the raw feature matrix (NaN where naturally missing).
+DATASETS = {
+    "breast": lambda: load_breast_cancer().data,
+    "wine": lambda: load_wine().data,
+    "madelon-like": lambda: skd.make_madelon_like(random_state=0)[0],
+    "letter": lambda: skd.load_letter().data,
+    "spambase": lambda: skd.load_spambase().data,
+    "credit_data": lambda: skd.load_credit_data().data,
+}
+
+
+def minmax_nan(X):
+    """Per-feature min-max scaling to [0, 1] from observed entries."""
+    lo, hi = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
+    return (X - lo) / np.where(hi > lo, hi - lo, 1.0)
+
+
+# -- methods ----------------------------------------------------------------
+def skgan_imputers():
+    """Every imputer class exported by ``skgan``, by name."""
+    found = {}
+    for name in sorted(getattr(skgan, "__all__", dir(skgan))):
+        obj = getattr(skgan, name, None)
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, TransformerMixin)
+            and name.endswith("Imputer")
+        ):
+            found[name] = obj
+    return found
+
+
+def peer_imputers(quick=False):
+    """scikit-learn imputers: name -> factory(seed) -> estimator."""
+    return {
+        "mean": lambda seed: SimpleImputer(strategy="mean"),
+        "KNNImputer": lambda seed: KNNImputer(),
+        "IterativeImputer": lambda seed: IterativeImputer(
+            random_state=seed, max_iter=3 if quick else 10
+        ),
+        # MissForest (Stekhoven and Buehlmann, 2012) as scikit-learn's docs
+        # build it: round-robin regression with a tree ensemble.
+        "MissForest-style": lambda seed: IterativeImputer(
+            ExtraTreesRegressor(
+                n_estimators=10 if quick else 50,
+                max_features="sqrt",
+                min_samples_leaf=2,
+                n_jobs=1,
+                random_state=seed,
+            ),
+            random_state=seed,
+            max_iter=3 if quick else 10,
+        ),
+    }
+
+
+def gan_imputers(max_iter=None):
+    """skgan imputers with their defaults: name -> factory(seed)."""
+
+    def factory(cls):
+        def make(seed):
+            params = {"random_state": seed}
+            if max_iter is not None:
+                params["max_iter"] = max_iter
+            return cls(**params)
+
+        return make
+
+    return {name: factory(cls) for name, cls in skgan_imputers().items()}
+
+
+def run_imputer(estimator, X_fit, X_apply=None):
+    """Fit on ``X_fit``; impute ``X_apply`` (``X_fit`` itself when None, by
+    ``fit_transform``). Returns (imputed, fit seconds)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        warnings.filterwarnings("ignore", message=".*Skipping features without")
+        start = time.perf_counter()
+        if X_apply is None:
+            out = estimator.fit_transform(X_fit)
+            seconds = time.perf_counter() - start
+        else:
+            estimator.fit(X_fit)
+            seconds = time.perf_counter() - start
+            out = estimator.transform(X_apply)
+    if not np.isfinite(out).all():
+        raise RuntimeError(f"{estimator!r} returned non-finite values")
+    return out, seconds
+
+
+def rmse(X_true, X_imputed, mask):
+    """RMSE over the entries of ``mask`` (the ones removed on purpose)."""
+    return float(np.sqrt(np.mean((X_imputed[mask] - X_true[mask]) ** 2)))
+
+
+# -- writers ------------------------------------------------------------------
+def markdown_table(header, rows):
+    """A GitHub markdown table; numbers right-aligned."""
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def mean_std(values, digits=4):
+    values = np.asarray(values, dtype=float)
+    return f"{values.mean():.{digits}f} ± {values.std():.{digits}f}"
+
+
+def pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
