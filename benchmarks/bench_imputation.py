@@ -26,15 +26,13 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import TransformerMixin
 from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 from sklearn.preprocessing import minmax_scale
 
-import skgan
-from _common import machine_info
+from _common import machine_info, skgan_imputers
 
 RESULTS = Path(__file__).parent / "results"
 MISSING_RATE = 0.2
@@ -53,20 +51,6 @@ PEERS = {
         random_state=seed, **({"max_iter": 3} if quick else {})
     ),
 }
-
-
-def skgan_imputers():
-    """Every imputer class exported by ``skgan``, by name."""
-    found = {}
-    for name in sorted(getattr(skgan, "__all__", dir(skgan))):
-        obj = getattr(skgan, name, None)
-        if (
-            isinstance(obj, type)
-            and issubclass(obj, TransformerMixin)
-            and name.endswith("Imputer")
-        ):
-            found[name] = obj
-    return found
 
 
 def _skgan_factory(cls):

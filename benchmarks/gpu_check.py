@@ -3,7 +3,6 @@ import pickle, subprocess, sys, time
 import numpy as np, torch
 from sklearn.datasets import load_breast_cancer, make_classification
 from sklearn.preprocessing import MinMaxScaler
-import skgan
 from skgan import MisGANImputer
 
 print("torch", torch.__version__, "cuda", torch.cuda.is_available(), torch.cuda.get_device_name(0))
