@@ -228,74 +228,17 @@ def elementwise_zero_centred_penalty(scores, inputs, real_mask):
     return masked_column_means(squared_norms, real_mask).mean()
 
 
-def mlp_input_jacobian(net, x):
-    """Outputs of a fully connected ReLU network and their input Jacobians.
-
-    For a :func:`make_mlp` network of ``Linear`` layers with ReLU (or leaky
-    ReLU) hidden activations and no output activation, the Jacobian of row
-    ``b`` is the product ``W_L S_{L-1,b} W_{L-1} ... S_{1,b} W_1`` with
-    ``S_{l,b}`` the diagonal of activation slopes at that row. It is built in
-    the same forward pass as the outputs, as a batch of matrices of shape
-    ``(n_rows, n_outputs, n_inputs)``, and is differentiable in the weights:
-    a penalty on it needs one ordinary backward pass instead of a
-    double-backward per output. The slopes are piecewise constant, so this
-    gradient is exactly the one double back-propagation gives.
-
-    Returns
-    -------
-    outputs : Tensor of shape (n_rows, n_outputs)
-    jacobian : Tensor of shape (n_rows, n_outputs, n_inputs)
-    """
-    h, jacobian = x, None
-    for layer in net:
-        if isinstance(layer, nn.Linear):
-            h = layer(h)
-            weight = layer.weight
-            jacobian = (
-                weight.expand(x.shape[0], *weight.shape)
-                if jacobian is None
-                else torch.matmul(weight, jacobian)
-            )
-        elif isinstance(layer, (nn.ReLU, nn.LeakyReLU)):
-            slope = layer.negative_slope if isinstance(layer, nn.LeakyReLU) else 0.0
-            gate = torch.where(h > 0, 1.0, slope).to(h.dtype)
-            h = layer(h)
-            jacobian = jacobian * gate.unsqueeze(-1)
-        else:
-            raise TypeError(
-                f"mlp_input_jacobian supports Linear and ReLU layers, got {layer!r}."
-            )
-    return h, jacobian
-
-
-def elementwise_zero_centred_penalty_mlp(critic, inputs, real_mask, columns=None):
-    """Critic scores and the element-wise zero-centred penalty in one pass.
-
-    Same value and gradient as :func:`elementwise_zero_centred_penalty`
-    (``mean_i E_{b: m_bi = 1} ||grad_x D(x_b)_i||^2``) for a ReLU MLP critic,
-    from :func:`mlp_input_jacobian`'s closed-form Jacobian. ``columns``
-    restricts the gradient to a slice of the input columns (e.g. the hidden
-    vector of ``[h, y]``).
-
-    Returns
-    -------
-    scores : Tensor of shape (n_rows, n_outputs)
-    penalty : scalar Tensor
-    """
-    scores, jacobian = mlp_input_jacobian(critic, inputs)
-    if columns is not None:
-        jacobian = jacobian[..., columns]
-    squared_norms = jacobian.pow(2).sum(dim=-1)
-    return scores, masked_column_means(squared_norms, real_mask).mean()
-
-
 def mlp_input_gradient(net, x):
     """Outputs of a ReLU MLP and the gradient of their row sums in ``x``.
 
-    The reverse-mode product ``1^T W_L S_{L-1} ... S_1 W_1`` per row, in
-    closed form from the forward pass (see :func:`mlp_input_jacobian`):
-    a zero-centred penalty on a one-output critic then needs one ordinary
-    backward pass, not a double-backward.
+    For a :func:`make_mlp` network of ``Linear`` layers with ReLU (or leaky
+    ReLU) hidden activations and no output activation, the gradient of row
+    ``b`` is the product ``1^T W_L S_{L-1,b} W_{L-1} ... S_{1,b} W_1`` with
+    ``S_{l,b}`` the diagonal of activation slopes at that row, built from
+    the forward pass. It is differentiable in the weights, so a zero-centred
+    penalty on it needs one ordinary backward pass instead of a
+    double-backward; the slopes are piecewise constant, so that gradient is
+    exactly the one double back-propagation gives.
 
     Returns
     -------
