@@ -307,58 +307,47 @@ def penalty_cost(repeats=200):
     return rows
 
 
+def _score_table(rows, metric, title):
+    """Markdown lines of one method x data set table: mean +- sd of ``metric``
+    and the mean fit time, for the rows of one task."""
+    table = rows.groupby(["method", "dataset"]).agg(
+        avg=(metric, "mean"), sd=(metric, "std"), fit=("fit_time_s", "mean")
+    )
+    lines = [title, "", "| method | breast | wine |", "|---|---|---|"]
+    for method in rows.method.unique():
+        cells = []
+        for ds in DATASETS:
+            r = table.loc[(method, ds)]
+            cells.append(f"{r.avg:.4f} ± {r.sd:.4f} ({r.fit:.1f} s)")
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+#: Task -> (metric, section title) of the score tables, in report order.
+SCORE_TABLES = {
+    "classification": (
+        "macro_f1",
+        "## Classification: macro-F1 on the test folds (mean ± sd over "
+        "folds and seeds), mean fit time",
+    ),
+    "selection": (
+        "macro_f1",
+        "## Pseudo-label selection: macro-F1 on validation rows carved from "
+        "the training folds (mean ± sd over folds; test folds unused)",
+    ),
+    "imputation": (
+        "rmse",
+        "## Imputation: RMSE on removed entries (mean ± sd over seeds)",
+    ),
+}
+
+
 def summarise(frame):
     lines = []
-    clf = frame[frame.task == "classification"]
-    if len(clf):
-        table = clf.groupby(["method", "dataset"]).agg(
-            f1=("macro_f1", "mean"), sd=("macro_f1", "std"), fit=("fit_time_s", "mean")
-        )
-        lines += [
-            "## Classification: macro-F1 on the test folds (mean ± sd over "
-            "folds and seeds), mean fit time",
-            "",
-        ]
-        lines += ["| method | breast | wine |", "|---|---|---|"]
-        for method in clf.method.unique():
-            cells = []
-            for ds in DATASETS:
-                r = table.loc[(method, ds)]
-                cells.append(f"{r.f1:.4f} ± {r.sd:.4f} ({r.fit:.1f} s)")
-            lines.append(f"| {method} | " + " | ".join(cells) + " |")
-        lines.append("")
-    sel = frame[frame.task == "selection"]
-    if len(sel):
-        table = sel.groupby(["method", "dataset"]).agg(
-            f1=("macro_f1", "mean"), sd=("macro_f1", "std"), fit=("fit_time_s", "mean")
-        )
-        lines += [
-            "## Pseudo-label selection: macro-F1 on validation rows carved from "
-            "the training folds (mean ± sd over folds; test folds unused)",
-            "",
-        ]
-        lines += ["| method | breast | wine |", "|---|---|---|"]
-        for method in sel.method.unique():
-            cells = []
-            for ds in DATASETS:
-                r = table.loc[(method, ds)]
-                cells.append(f"{r.f1:.4f} ± {r.sd:.4f} ({r.fit:.1f} s)")
-            lines.append(f"| {method} | " + " | ".join(cells) + " |")
-        lines.append("")
-    imp = frame[frame.task == "imputation"]
-    if len(imp):
-        table = imp.groupby(["method", "dataset"]).agg(
-            rmse=("rmse", "mean"), sd=("rmse", "std"), fit=("fit_time_s", "mean")
-        )
-        lines += ["## Imputation: RMSE on removed entries (mean ± sd over seeds)", ""]
-        lines += ["| method | breast | wine |", "|---|---|---|"]
-        for method in imp.method.unique():
-            cells = []
-            for ds in DATASETS:
-                r = table.loc[(method, ds)]
-                cells.append(f"{r.rmse:.4f} ± {r.sd:.4f} ({r.fit:.1f} s)")
-            lines.append(f"| {method} | " + " | ".join(cells) + " |")
-        lines.append("")
+    for task, (metric, title) in SCORE_TABLES.items():
+        rows = frame[frame.task == task]
+        if len(rows):
+            lines += _score_table(rows, metric, title)
     cost = frame[frame.task == "penalty_cost"]
     if len(cost):
         lines += [
