@@ -47,15 +47,50 @@ def machine_info():
 
 
 # -- data -------------------------------------------------------------------
-#: name -> loader of the raw feature matrix (NaN where naturally missing).
-DATASETS = {
-    "breast": lambda: load_breast_cancer().data,
-    "wine": lambda: load_wine().data,
-    "madelon-like": lambda: skd.make_madelon_like(random_state=0)[0],
-    "letter": lambda: skd.load_letter().data,
-    "spambase": lambda: skd.load_spambase().data,
-    "credit_data": lambda: skd.load_credit_data().data,
+#: name -> loader of ``(X, y)``: the raw feature matrix (NaN where naturally
+#: missing) and the target.
+LOADERS = {
+    "breast": lambda: load_breast_cancer(return_X_y=True),
+    "wine": lambda: load_wine(return_X_y=True),
+    "madelon-like": lambda: skd.make_madelon_like(random_state=0),
+    "letter": lambda: skd.load_letter(return_X_y=True),
+    "spambase": lambda: skd.load_spambase(return_X_y=True),
+    "credit_data": lambda: skd.load_credit_data(return_X_y=True),
 }
+
+#: Folder of ``<name>.npz`` copies of the data sets (``python
+#: benchmarks/_common.py export DIR`` writes them), read instead of the data
+#: packages when set: for running the benchmarks on a machine that lacks
+#: those packages (a rented GPU box, say) on exactly the same arrays.
+CACHE_ENV = "SKGAN_BENCH_CACHE"
+
+
+def load(name):
+    """``(X, y)`` of the benchmark data set ``name`` (see ``LOADERS``)."""
+    cache = os.environ.get(CACHE_ENV)
+    if cache and (Path(cache) / f"{name}.npz").exists():
+        with np.load(Path(cache) / f"{name}.npz") as stored:
+            return stored["X"], stored["y"]
+    return LOADERS[name]()
+
+
+#: Data sets read from the optional data packages (the others ship with
+#: scikit-learn or are generated).
+PACKAGED = ("letter", "spambase", "credit_data")
+
+
+def export(folder):
+    """Write the data sets of ``PACKAGED`` to ``folder/<name>.npz``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in PACKAGED:
+        X, y = LOADERS[name]()
+        np.savez_compressed(folder / f"{name}.npz", X=X, y=np.asarray(y))
+        print(f"{name}: {X.shape} -> {folder / name}.npz")
+
+
+#: name -> loader of the raw feature matrix alone.
+DATASETS = {name: (lambda name=name: load(name)[0]) for name in LOADERS}
 
 
 def minmax_nan(X):
@@ -162,3 +197,9 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "export":
+        sys.exit("usage: python benchmarks/_common.py export DIR")
+    export(sys.argv[2])
