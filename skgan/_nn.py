@@ -228,6 +228,29 @@ def elementwise_zero_centred_penalty(scores, inputs, real_mask):
     return masked_column_means(squared_norms, real_mask).mean()
 
 
+def projected_zero_centred_penalty(scores, inputs, real_mask, uniform):
+    """Unbiased estimate of :func:`elementwise_zero_centred_penalty` from one
+    backward pass.
+
+    The exact penalty is ``sum_{b,i} w_bi ||J_bi||^2`` with ``J_bi`` the
+    gradient of output ``i`` at row ``b`` and ``w_bi = m_bi / (n_out
+    sum_b' m_b'i)``. For a Rademacher vector ``v_b`` (``E[v v^T] = I``),
+    ``E ||J_b^T (sqrt(w_b) * v_b)||^2 = sum_i w_bi ||J_bi||^2`` (Hutchinson's
+    trace estimator), so one vector-Jacobian product per row gives an
+    unbiased estimate of the penalty and of its gradient in the critic's
+    weights, at the cost of an ordinary gradient penalty instead of one
+    backward per output. ``uniform`` (the shape of ``scores``, values in
+    [0, 1)) draws the signs.
+    """
+    n_out = scores.shape[1]
+    weights = real_mask / (real_mask.sum(dim=0).clamp_min(1.0) * n_out)
+    signs = torch.where(uniform < 0.5, -1.0, 1.0).to(scores.dtype)
+    (gradient,) = torch.autograd.grad(
+        scores, inputs, grad_outputs=weights.sqrt() * signs, create_graph=True
+    )
+    return gradient.pow(2).sum()
+
+
 def mlp_input_gradient(net, x):
     """Outputs of a ReLU MLP and the gradient of their row sums in ``x``.
 

@@ -12,8 +12,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgan import HexaGANClassifier, HexaGANImputer
+from skgan.impute import _hexagan as hexagan_module
+from skgan.impute._hexagan import EXACT_PENALTY_MAX_OUTPUTS
 from skgan._nn import (
     elementwise_zero_centred_penalty,
+    projected_zero_centred_penalty,
     make_mlp,
     mlp_input_gradient,
     zero_centred_penalty,
@@ -309,3 +312,45 @@ def test_grid_search_and_cross_validate(dirty_data):
     assert search.best_params_["hexaganclassifier__pseudo_label"] in ("gumbel", "soft")
     scores = cross_validate(pipe, X_missing, y, cv=2)
     assert np.isfinite(scores["test_score"]).all()
+
+
+def test_projected_penalty_is_an_unbiased_estimate_of_the_exact_one():
+    data = torch.Generator().manual_seed(0)
+    critic = make_mlp([6, 16, 16, 6], generator=data)
+    x = torch.rand(20, 6, generator=data).requires_grad_()
+    real = (torch.rand(20, 6, generator=data) < 0.7).float()
+    scores = critic(x)
+    exact = elementwise_zero_centred_penalty(scores, x, real)
+    generator = torch.Generator().manual_seed(1)
+    estimates = torch.stack(
+        [
+            projected_zero_centred_penalty(
+                scores, x, real, torch.rand(20, 6, generator=generator)
+            )
+            for _ in range(4000)
+        ]
+    )
+    assert torch.isclose(estimates.mean(), exact, rtol=0.03)
+    assert estimates.std() > 0  # an estimate, not the exact value
+    # Its gradient in the critic's weights is unbiased too.
+    weight = critic[0].weight
+    (exact_grad,) = torch.autograd.grad(exact, weight, retain_graph=True)
+    (mean_grad,) = torch.autograd.grad(estimates.mean(), weight)
+    assert torch.nn.functional.cosine_similarity(
+        exact_grad.flatten(), mean_grad.flatten(), dim=0
+    ) > 0.99
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("this penalty should not be used here")
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_exact_penalty_on_narrow_data_projected_on_wide(monkeypatch, wide):
+    n_features = EXACT_PENALTY_MAX_OUTPUTS + 6 if wide else 5
+    unused = "elementwise" if wide else "projected"
+    monkeypatch.setattr(hexagan_module, f"{unused}_zero_centred_penalty", _refuse)
+    X = np.random.RandomState(0).rand(40, n_features)
+    X[X < 0.2] = np.nan
+    imputer = HexaGANImputer(max_iter=2, random_state=0).fit(X)
+    assert np.isfinite(imputer.transform(X)).all()

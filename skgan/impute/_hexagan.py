@@ -18,10 +18,15 @@ from .._nn import (
     elementwise_critic_loss,
     elementwise_generator_loss,
     elementwise_zero_centred_penalty,
+    projected_zero_centred_penalty,
     fill_missing,
     make_mlp,
 )
 from ._base import BaseGANImputer, hide_observed, hide_rate
+
+#: D_MI's element-wise penalty is computed exactly up to this many outputs
+#: and estimated without bias above (see ``projected_zero_centred_penalty``).
+EXACT_PENALTY_MAX_OUTPUTS = 64
 
 
 def hidden_width(n_features, hidden_size):
@@ -113,19 +118,27 @@ class HexaGANImputationMixin:
         return self._impute_rows(networks, x, m, noise)[0]
 
     # -- D_MI update (eqs. 4, 6, 14) ----------------------------------------
-    def _critic_mi_update(self, networks, optimizers, inputs, real_mask):
+    def _critic_mi_update(self, rt, networks, optimizers, inputs, real_mask):
         """One step on ``L_D_MI + lambda_1 * L_GP_MI``; returns the loss.
 
         ``inputs`` is D_MI's input (imputed rows, with labels for the
         classifier) and ``real_mask`` says which output columns are real.
         One forward pass serves the Wasserstein loss and the element-wise
         penalty, which is taken at the same points, on real entries only.
+        The penalty is exact up to ``EXACT_PENALTY_MAX_OUTPUTS`` outputs and
+        an unbiased one-backward estimate above (its cost grows with the
+        square of the number of features otherwise).
         """
         inputs = inputs.detach().requires_grad_(self.gradient_penalty > 0)
         scores = networks["discriminator_mi"](inputs)
         loss = elementwise_critic_loss(scores, real_mask)
         if self.gradient_penalty > 0:
-            penalty = elementwise_zero_centred_penalty(scores, inputs, real_mask)
+            if scores.shape[1] <= EXACT_PENALTY_MAX_OUTPUTS:
+                penalty = elementwise_zero_centred_penalty(scores, inputs, real_mask)
+            else:
+                penalty = projected_zero_centred_penalty(
+                    scores, inputs, real_mask, rt.rand(*scores.shape)
+                )
             loss = loss + self.gradient_penalty * penalty
         apply_gradients(
             loss, networks, {"discriminator_mi": optimizers["discriminator_mi"]}
@@ -409,7 +422,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
                 x_hat = self._impute_tensor(
                     networks, rows["x"], rows["m"], rt.rand(*rows["x"].shape)
                 )
-            critic = self._critic_mi_update(networks, optimizers, x_hat, rows["m"])
+            critic = self._critic_mi_update(rt, networks, optimizers, x_hat, rows["m"])
         imputer, _ = self._imputer_mi_update(
             rt, networks, optimizers, x, m, rt.rand(*x.shape)
         )

@@ -557,7 +557,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             )
         for inputs, real in batches:
             losses["discriminator_mi"] = self._critic_mi_update(
-                networks, optimizers, inputs, real
+                rt, networks, optimizers, inputs, real
             )
         x, m, y = batch["x"], batch["m"], batch["y"]
         labeled = y >= 0
