@@ -1,28 +1,103 @@
-"""CUDA end-to-end check of skgan's estimators (run on a GPU machine)."""
-import pickle, subprocess, sys, time
-import numpy as np, torch
-from sklearn.datasets import load_breast_cancer, make_classification
-from sklearn.preprocessing import MinMaxScaler
-from skgan import MisGANImputer
+"""CUDA end-to-end check of every skgan estimator (run on a GPU machine).
 
-print("torch", torch.__version__, "cuda", torch.cuda.is_available(), torch.cuda.get_device_name(0))
-X = MinMaxScaler().fit_transform(load_breast_cancer().data)
-rng = np.random.default_rng(0); miss = rng.random(X.shape) < 0.2; Xm = X.copy(); Xm[miss] = np.nan
-res = {}
-for dev in ["cuda", "cpu"]:
-    t = time.time(); imp = MisGANImputer(device=dev, random_state=0).fit(Xm); ft = time.time() - t
-    Xi = imp.transform(Xm)
-    res[dev] = Xi
-    print(f"MisGAN breast {dev}: fit {ft:.1f}s, rmse {np.sqrt(np.mean((Xi[miss]-X[miss])**2)):.4f}, epochs {imp.n_iter_}, observed identical {np.array_equal(Xi[~miss], Xm[~miss])}")
-    if dev == "cuda":
-        imp2 = MisGANImputer(device=dev, random_state=0).fit(Xm)
-        print("cuda deterministic:", np.array_equal(imp2.transform(Xm), Xi), "max diff", np.abs(imp2.transform(Xm)-Xi).max())
-        pickle.dump((imp, Xm, Xi), open("/tmp/m.pkl", "wb"))
-code = "import pickle,numpy as np,torch; imp,Xm,Xi=pickle.load(open('/tmp/m.pkl','rb')); print('cpu-only load: cuda avail', torch.cuda.is_available(), 'device', imp._inference_device(), 'maxdiff', np.abs(imp.transform(Xm)-Xi).max())"
-print(subprocess.run([sys.executable, "-c", code], env={"CUDA_VISIBLE_DEVICES": "", "PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path)}, capture_output=True, text=True))
-Xb, _ = make_classification(20000, 16, n_informative=8, random_state=0)
-mb = rng.random(Xb.shape) < 0.2; Xbm = Xb.copy(); Xbm[mb] = np.nan
-for dev in ["cuda", "cpu"]:
-    t = time.time(); imp = MisGANImputer(device=dev, random_state=0).fit(Xbm); ft = time.time() - t
-    Xi = imp.transform(Xbm)
-    print(f"MisGAN 20000x16 {dev}: fit {ft:.1f}s epochs {imp.n_iter_} rmse {np.sqrt(np.mean((Xi[mb]-Xb[mb])**2)):.4f}", flush=True)
+For each estimator: fit with ``device="cuda"`` twice with the same seed
+(determinism), compare with a CPU fit, then pickle the CUDA-fitted model and
+use it in a subprocess that cannot see CUDA (it must fall back to the CPU
+and give the same output). Short budgets: this checks the CUDA code path,
+not quality or speed. Prints one line per check; exit status 1 if any fails.
+
+Run ``python benchmarks/gpu_check.py`` on a machine with CUDA.
+"""
+
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+from sklearn.datasets import load_breast_cancer
+from sklearn.preprocessing import MinMaxScaler
+
+from skgan import (
+    GAINImputer,
+    GAMOResampler,
+    HexaGANClassifier,
+    HexaGANImputer,
+    MisGANImputer,
+)
+
+CPU_ONLY_USE = """
+import pickle, sys, numpy as np, torch
+model, X, expected, method = pickle.load(open(sys.argv[1], "rb"))
+out = getattr(model, method)(X)
+print(torch.cuda.is_available(), model._inference_device(), np.abs(out - expected).max())
+"""
+
+
+def data():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = MinMaxScaler().fit_transform(X)
+    rng = np.random.RandomState(0)
+    X_missing = np.where(rng.rand(*X.shape) < 0.2, np.nan, X)
+    y_partial = np.where(rng.rand(len(y)) < 0.2, -1, y)
+    wide = np.where(rng.rand(300, 80) < 0.2, np.nan, rng.rand(300, 80))
+    return X, X_missing, y, y_partial, wide
+
+
+def cases():
+    X, X_missing, y, y_partial, wide = data()
+    yield "MisGANImputer", lambda d: MisGANImputer(max_iter=20, device=d), (X_missing,), "transform"
+    yield "GAINImputer", lambda d: GAINImputer(max_iter=20, device=d), (X_missing,), "transform"
+    yield "HexaGANImputer", lambda d: HexaGANImputer(max_iter=20, device=d), (X_missing,), "transform"
+    # 80 features: the projected (one-backward) element-wise penalty.
+    yield "HexaGANImputer (80 features)", lambda d: HexaGANImputer(max_iter=10, device=d), (wide,), "transform"
+    yield "HexaGANClassifier", lambda d: HexaGANClassifier(max_iter=20, device=d), (X_missing, y_partial), "predict_proba"
+    yield "GAMOResampler", lambda d: GAMOResampler(max_iter=20, device=d), (X, y), None
+
+
+def output(model, method, args):
+    if method is None:  # a sampler: its resampled rows
+        return model.fit_resample(*args)[0]
+    return getattr(model, method)(args[0])
+
+
+def check(name, make, args, method):
+    ok = True
+    runs = {}
+    for device in ("cuda", "cuda", "cpu"):
+        model = make(device).set_params(random_state=0)
+        start = time.perf_counter()
+        out = output(model.fit(*args) if method else model, method, args)
+        runs.setdefault(device, []).append((model, out, time.perf_counter() - start))
+    (m1, o1, t1), (_, o2, _) = runs["cuda"]
+    _, o_cpu, t_cpu = runs["cpu"][0]
+    same = np.array_equal(o1, o2)
+    ok &= same and np.isfinite(o1).all()
+    print(
+        f"{name}: cuda twice identical {same}; cuda {t1:.1f} s, cpu {t_cpu:.1f} s; "
+        f"max |cuda - cpu| {np.abs(o1 - o_cpu).max():.3g}"
+    )
+    if method is not None:
+        with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as f:
+            pickle.dump((m1, args[0], o1, method), f)
+        env = {"CUDA_VISIBLE_DEVICES": "", "PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path)}
+        result = subprocess.run(
+            [sys.executable, "-c", CPU_ONLY_USE, f.name], env=env, capture_output=True, text=True
+        )
+        fields = result.stdout.split()
+        loaded = result.returncode == 0 and fields[:2] == ["False", "cpu"] and float(fields[2]) < 1e-5
+        ok &= loaded
+        print(f"  pickled on cuda, used without CUDA: {result.stdout.strip() or result.stderr[-300:]} -> {'ok' if loaded else 'FAILED'}")
+    return ok
+
+
+def main():
+    print("torch", torch.__version__, torch.cuda.get_device_name(0))
+    results = [check(*case) for case in cases()]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
