@@ -1,36 +1,53 @@
 """HexaGAN against the tools a scikit-learn user would pick today.
 
-Protocol (paper, section 4, without its selection on the test fold):
-breast cancer and wine, MinMax-scaled to [0, 1], 20% of the entries of X
-removed completely at random and 20% of the labels removed (``-1``),
+Protocol (paper, section 4 and Tables 2-3, without its selection on the
+test fold): each data set is min-max scaled to [0, 1] on its observed
+entries, 20% of the entries of X are removed completely at random (on top of
+any natural missing values) and 20% of the labels removed (``-1``);
 stratified 5-fold cross-validation. Every model is fitted on the training
 folds only, with fixed hyperparameters; nothing is chosen on the test fold.
 
+* Classification (HexaGAN's Tables 2-3): breast cancer, wine, Madelon-like
+  (4400 x 500, :func:`skgan.datasets.make_madelon_like`) and credit_data
+  (4454 x 9 with natural missing values, 1 = "bad"), read through
+  ``_common.load``. Macro-F1 and, on the binary data sets, the F1 of the
+  positive class (the minority class: malignant on breast cancer, "bad" on
+  credit_data, class 1 on Madelon-like) on the test folds, and the fit time,
+  of ``HexaGANClassifier`` (default, the paper's Table 2 ablations, and the
+  other pseudo-label forms) beside HistGradientBoostingClassifier (native
+  NaN support, labeled rows only) and the cascades {IterativeImputer,
+  GAINImputer} -> {SMOTE on the labeled rows, class_weight="balanced"} ->
+  SelfTrainingClassifier(LogisticRegression).
 * Pseudo-label selection (run apart, ``--only selection``; the full run
   repeats its table): the three pseudo-label forms fitted on three quarters
-  of the *training* rows of the first folds and scored on the held-out
-  quarter; the default form is chosen there.
-* Classification: macro-F1 of ``HexaGANClassifier`` (default, the paper's
-  Table 2 ablations, and the other pseudo-label forms) on the test folds,
-  beside the cascade IterativeImputer -> SMOTE ->
-  SelfTrainingClassifier(LogisticRegression) and
-  HistGradientBoostingClassifier (native NaN support, labeled rows only).
-* Imputation: RMSE on the removed entries (transductive: fit and transform
-  on the same incomplete matrix, several seeds) of ``HexaGANImputer`` beside
-  SimpleImputer, KNNImputer and IterativeImputer.
+  of the *training* rows of the first folds of breast cancer and wine and
+  scored on the held-out quarter; the default form is chosen there.
+* Imputation: RMSE on the removed entries of breast cancer and wine
+  (transductive: fit and transform on the same incomplete matrix, several
+  seeds) of ``HexaGANImputer`` beside SimpleImputer, KNNImputer and
+  IterativeImputer.
 * Cost of the element-wise gradient penalty: time of a D_MI update with no
   penalty, with one backward pass per output, and with the vectorised pass.
 
-Run ``OMP_NUM_THREADS=1 python benchmarks/bench_hexagan.py`` (``--seeds``
-model seeds per fold, ``--n-jobs`` fits in parallel; fit times are taken
-with that many fits sharing the machine) or ``--quick`` (2 folds, 2
-imputation seeds). Results go to ``benchmarks/results/hexagan.{md,csv}``
-(``hexagan_quick.*`` for --quick, ``hexagan_<part>.*`` for --only).
+Run ``OMP_NUM_THREADS=1 python benchmarks/bench_hexagan.py --n-jobs N``
+(``--seeds`` model seeds per fold, ``--datasets`` a subset, ``--only`` one
+section). Every fit of the run (data sets x folds x seeds x methods, and the
+imputation fits) goes through one joblib pool of ``--n-jobs`` single-threaded
+processes, the longest expected fits first; fit times are taken with that
+many fits sharing the machine. ``--quick`` is a smoke test (2 folds, 2
+imputation seeds, 5 epochs for the GANs, Madelon-like and credit_data cut
+to 600 rows and Madelon-like to 40 of its 500 features): its numbers only
+show that the pipeline runs. Results go to
+``benchmarks/results/hexagan.{md,csv}`` (``results/quick/`` for --quick,
+``hexagan_<part>.*`` for --only).
 """
 
 import argparse
+import json
 import os
 import platform
+import shlex
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -38,70 +55,170 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from joblib import Parallel, delayed
 from imblearn.over_sampling import SMOTE
-from sklearn.datasets import load_breast_cancer, load_wine
+from joblib import Parallel, delayed
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.semi_supervised import SelfTrainingClassifier
 
-from skgan import HexaGANClassifier, HexaGANImputer
-from skgan._nn import elementwise_zero_centred_penalty, make_mlp
-from skgan.impute._hexagan import hidden_width
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import load, minmax_nan  # noqa: E402
+
+from skgan import GAINImputer, HexaGANClassifier, HexaGANImputer  # noqa: E402
+from skgan._nn import elementwise_zero_centred_penalty, make_mlp  # noqa: E402
+from skgan.impute._hexagan import hidden_width  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-DATASETS = {"breast": load_breast_cancer, "wine": load_wine}
+#: Data sets of the classification tables, in table order.
+DATASETS = ("breast", "wine", "madelon-like", "credit_data")
+#: Data sets of the pseudo-label selection and imputation sections.
+SMALL = ("breast", "wine")
+#: --quick: rows kept of the larger data sets (stratified), features kept of
+#: the wider ones (a fixed random subset), epochs of the GANs.
+QUICK_ROWS, QUICK_FEATURES, QUICK_EPOCHS = 600, 40, 5
 
 
 def dirty(X, y, seed, missing_rate=0.2, unlabeled_rate=0.2):
+    """20% MCAR in X (natural NaN stay NaN), 20% of the labels set to -1."""
     rng = np.random.RandomState(seed)
     X_missing = np.where(rng.rand(*X.shape) < missing_rate, np.nan, X)
     y_partial = np.where(rng.rand(len(y)) < unlabeled_rate, -1, y)
     return X_missing, y_partial
 
 
-def cascade(seed):
-    """IterativeImputer -> SMOTE (labeled rows) -> SelfTraining(LogReg)."""
+def prepare(name, quick):
+    """``(X, y)`` of ``name``, cut down with --quick, scaled to [0, 1] on its
+    observed entries."""
+    X, y = load(name)
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if quick and len(X) > QUICK_ROWS:
+        keep, _ = train_test_split(
+            np.arange(len(X)), train_size=QUICK_ROWS, stratify=y, random_state=0
+        )
+        X, y = X[np.sort(keep)], y[np.sort(keep)]
+    if quick and X.shape[1] > QUICK_FEATURES:
+        columns = np.random.RandomState(0).choice(X.shape[1], QUICK_FEATURES, False)
+        X = X[:, np.sort(columns)]
+    return minmax_nan(X), y
 
-    class Cascade:
-        def fit(self, X, y):
-            self.imputer = IterativeImputer(random_state=seed, max_iter=20).fit(X)
-            Xi = self.imputer.transform(X)
-            labeled = y != -1
-            X_res, y_res = SMOTE(random_state=seed).fit_resample(
-                Xi[labeled], y[labeled]
+
+def positive_label(y):
+    """The minority class of a binary target (None for more classes)."""
+    labels, counts = np.unique(y, return_counts=True)
+    return labels[np.argmin(counts)] if len(labels) == 2 else None
+
+
+# -- methods ----------------------------------------------------------------
+def _quiet_fit(model, X, y=None):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.fit(X) if y is None else model.fit(X, y)
+
+
+#: Class balancing of the cascades: key -> label in the tables.
+BALANCES = {"smote": "SMOTE", "balanced": 'class_weight="balanced"'}
+
+
+def cascade_name(imputer, balance):
+    return f"{imputer} -> {BALANCES[balance]} -> SelfTraining(LogReg)"
+
+
+class Cascade:
+    """Imputer -> class balancing -> SelfTrainingClassifier(LogisticRegression).
+
+    The imputer is fitted once on every training row (labeled or not) and
+    shared by one cascade per entry of ``labels`` (balance -> method name):
+    ``"smote"`` over-samples the labeled rows with SMOTE before
+    self-training, ``"balanced"`` gives the logistic regression
+    ``class_weight="balanced"``. The fit time of each cascade is the
+    imputer's plus its own.
+    """
+
+    def __init__(self, imputer, seed, labels):
+        self.imputer, self.seed, self.labels = imputer, seed, labels
+
+    def fit(self, X, y):
+        start = time.perf_counter()
+        Xi = _quiet_fit(self.imputer, X).transform(X)
+        imputer_time = time.perf_counter() - start
+        self.models_, self.fit_times_ = {}, {}
+        for balance in self.labels:
+            start = time.perf_counter()
+            X_fit, y_fit = Xi, y
+            if balance == "smote":
+                labeled = y != -1
+                X_res, y_res = SMOTE(random_state=self.seed).fit_resample(
+                    Xi[labeled], y[labeled]
+                )
+                X_fit = np.vstack([X_res, Xi[~labeled]])
+                y_fit = np.concatenate([y_res, y[~labeled]])
+                logreg = LogisticRegression(max_iter=1000)
+            else:
+                logreg = LogisticRegression(max_iter=1000, class_weight="balanced")
+            self.models_[balance] = _quiet_fit(
+                SelfTrainingClassifier(logreg), X_fit, y_fit
             )
-            X_all = np.vstack([X_res, Xi[~labeled]])
-            y_all = np.concatenate([y_res, y[~labeled]])
-            self.model = SelfTrainingClassifier(LogisticRegression(max_iter=1000)).fit(
-                X_all, y_all
+            self.fit_times_[balance] = imputer_time + time.perf_counter() - start
+        return self
+
+    def predict_each(self, X):
+        """method name -> (predictions, fit seconds) of every cascade."""
+        Xi = self.imputer.transform(X)
+        return {
+            label: (self.models_[balance].predict(Xi), self.fit_times_[balance])
+            for balance, label in self.labels.items()
+        }
+
+
+class LabeledOnly:
+    """HistGradientBoostingClassifier on the labeled rows (native NaN)."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def fit(self, X, y):
+        labeled = y != -1
+        self.model = HistGradientBoostingClassifier(random_state=self.seed).fit(
+            X[labeled], y[labeled]
+        )
+        return self
+
+    def predict(self, X):
+        return self.model.predict(X)
+
+
+def _imputers(quick):
+    """Imputers of the cascades: name -> factory(seed)."""
+    return {
+        "IterativeImputer": lambda seed: IterativeImputer(
+            random_state=seed, max_iter=3 if quick else 20
+        ),
+        "GAINImputer": lambda seed: GAINImputer(
+            random_state=seed, device="cpu", **_gan_params(quick)
+        ),
+    }
+
+
+def _gan_params(quick):
+    return {"max_iter": QUICK_EPOCHS} if quick else {}
+
+
+def peers(quick, imputers=None, balances=tuple(BALANCES)):
+    """The non-HexaGAN methods: name -> factory(seed) -> estimator. The
+    cascades of one imputer are one entry, ``"<imputer> cascades"``."""
+    methods = {}
+    for imputer, make_imputer in _imputers(quick).items():
+        if imputers is None or imputer in imputers:
+            labels = {b: cascade_name(imputer, b) for b in balances}
+            methods[f"{imputer} cascades"] = (
+                lambda seed, m=make_imputer, l=labels: Cascade(m(seed), seed, l)
             )
-            return self
-
-        def predict(self, X):
-            return self.model.predict(self.imputer.transform(X))
-
-    return Cascade()
-
-
-def hgb(seed):
-    class LabeledOnly:
-        def fit(self, X, y):
-            labeled = y != -1
-            self.model = HistGradientBoostingClassifier(random_state=seed).fit(
-                X[labeled], y[labeled]
-            )
-            return self
-
-        def predict(self, X):
-            return self.model.predict(X)
-
-    return LabeledOnly()
+    methods["HistGradientBoosting (native NaN, labeled rows)"] = LabeledOnly
+    return methods
 
 
 def hexagan_variants():
@@ -130,65 +247,132 @@ PSEUDO_LABEL_NAMES = {
 }
 
 
+def hexagans(quick, variants=None, extra=None):
+    """HexaGANClassifier variants: name -> factory(seed). ``extra``: keyword
+    arguments given to every variant (``--hexagan-params``)."""
+    return {
+        label: lambda seed, p=params: HexaGANClassifier(
+            **{
+                "random_state": seed,
+                "device": "cpu",
+                **_gan_params(quick),
+                **p,
+                **(extra or {}),
+            }
+        )
+        for label, params in (variants or hexagan_variants()).items()
+    }
+
+
+def expected_seconds(method, n, d, quick, max_iter=None):
+    """Rough single-core seconds of one fit of ``method`` on ``n`` training
+    rows of ``d`` features with default hyperparameters: only orders the
+    fits, longest first.
+
+    Calibrated on one core (``OMP_NUM_THREADS=1``): HexaGAN runs about 2000
+    updates (its ``max_iter="auto"``), each dominated by the element-wise
+    penalty of ``D_MI`` (``d + 1`` batched backward passes; about 74 s an
+    epoch of 55 updates, 46 min a fit, on a Madelon-like training fold;
+    20-25 s a fit on breast cancer, wine and credit_data);
+    IterativeImputer's 20 rounds of ``d`` regressions cost about
+    ``1.4e-7 n d^2`` seconds a round (2 min a round on Madelon-like);
+    GAINImputer stops early (52 s on Madelon-like).
+    """
+    batch = min(n, int(np.clip(n // 64, 64, 256)))
+    if method.startswith("HexaGAN") or method.startswith("pseudo_label"):
+        epochs = QUICK_EPOCHS if quick else max_iter
+        updates = epochs * -(-n // batch) if isinstance(epochs, int) else 2000
+        seconds = 5.0 + updates * (5e-3 + 9e-8 * batch * d * d)
+        return seconds * (0.7 if "w/o G_CG" in method else 1.0)
+    if method.startswith("GAINImputer"):
+        return (1.0 if quick else 10.0) + 0.1 * d
+    if method.startswith("IterativeImputer"):
+        return 0.5 + (3 if quick else 20) * 1.4e-7 * n * d * d
+    return 0.1 + n * d * 1e-6
+
+
+# -- tasks ------------------------------------------------------------------
 def _fit_and_score(
-    task, dataset, method, fold, seed, make, X_fit, y_fit, X_eval, y_eval
+    task, dataset, method, fold, seed, make, X, y_fit, y_true, fit, evaluate,
+    pos_label,
 ):
+    """Fit ``make(seed)`` on rows ``fit`` of ``(X, y_fit)``; score it on rows
+    ``evaluate`` against ``y_true``."""
     model = make(seed)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.fit(X_fit, y_fit)
+        model.fit(X[fit], y_fit[fit])
     fit_time = time.perf_counter() - start
-    row = dict(
-        task=task,
-        dataset=dataset,
-        method=method,
-        fold=fold,
-        seed=seed,
-        macro_f1=f1_score(y_eval, model.predict(X_eval), average="macro"),
-        fit_time_s=fit_time,
-    )
-    print(row, flush=True)
-    return row
-
-
-def _methods(with_peers=True, variants=None):
-    methods = {}
-    if with_peers:
-        methods["IterativeImputer -> SMOTE -> SelfTraining(LogReg)"] = cascade
-        methods["HistGradientBoosting (native NaN, labeled rows)"] = hgb
-    for label, params in (variants or hexagan_variants()).items():
-        methods[label] = lambda seed, p=params: HexaGANClassifier(
-            random_state=seed, device="cpu", **p
+    if hasattr(model, "predict_each"):  # cascades sharing one imputer fit
+        outputs = model.predict_each(X[evaluate])
+    else:
+        outputs = {method: (model.predict(X[evaluate]), fit_time)}
+    rows = []
+    for name, (predicted, seconds) in outputs.items():
+        rows.append(
+            dict(
+                task=task,
+                dataset=dataset,
+                method=name,
+                fold=fold,
+                seed=seed,
+                macro_f1=f1_score(y_true[evaluate], predicted, average="macro"),
+                pos_f1=(
+                    np.nan
+                    if pos_label is None
+                    else f1_score(y_true[evaluate], predicted, pos_label=pos_label)
+                ),
+                fit_time_s=seconds,
+            )
         )
-    return methods
+        print(rows[-1], flush=True)
+    return rows
 
 
-def classification(quick, seeds, n_jobs):
-    """Macro-F1 on the test folds; seed s re-draws the models' randomness
-    (the dirty data and the folds stay fixed)."""
+def classification(datasets, quick, seeds, hexagan_params=None):
+    """Tasks of the classification tables (and a description of the data
+    sets); seed s re-draws the models' randomness (the dirty data and the
+    folds stay fixed). ``hexagan_params``: data set -> keyword arguments of
+    every HexaGANClassifier fitted on it (``--hexagan-params``)."""
     n_folds = 2 if quick else 5
-    tasks = []
-    for name, loader in DATASETS.items():
-        X, y = loader(return_X_y=True)
-        X = MinMaxScaler().fit_transform(X)
+    tasks, described = [], []
+    for name in datasets:
+        extra = (hexagan_params or {}).get(name)
+        methods = {**peers(quick), **hexagans(quick, extra=extra)}
+        X, y = prepare(name, quick)
+        natural = np.isnan(X).mean()
         X_missing, y_partial = dirty(X, y, seed=0)
+        pos_label = positive_label(y)
+        described.append(
+            f"{name} ({X.shape[0]} x {X.shape[1]}, {len(np.unique(y))} classes"
+            + (f", {natural:.1%} missing before the 20% MCAR" if natural else "")
+            + (
+                f", positive class {pos_label} ({(y == pos_label).sum()} rows)"
+                if pos_label is not None
+                else ""
+            )
+            + (f", HexaGAN with {extra}" if extra else "")
+            + ")"
+        )
         folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
-        for method, make in _methods().items():
+        for method, make in methods.items():
             for fold, (train, test) in enumerate(folds[:n_folds]):
+                cost = expected_seconds(
+                    method, len(train), X.shape[1], quick,
+                    (extra or {}).get("max_iter"),
+                )
                 for seed in seeds:
-                    tasks.append(
-                        (
-                            "classification", name, method, fold, 10 * seed + fold,
-                            make, X_missing[train], y_partial[train],
-                            X_missing[test], y[test],
-                        )
-                    )
-    return Parallel(n_jobs=n_jobs)(delayed(_fit_and_score)(*t) for t in tasks)
+                    tasks.append((cost, _fit_and_score, (
+                        "classification", name, method, fold, 10 * seed + fold,
+                        make, X_missing, y_partial, y, train, test, pos_label,
+                    )))
+    return tasks, described
 
 
-def selection(quick, n_jobs):
-    """Pseudo-label form chosen on validation rows from the training folds.
+def selection(datasets, quick):
+    """Tasks of the pseudo-label selection: the form is chosen on validation
+    rows from the training folds.
 
     For each of the first folds, a stratified quarter of the *training*
     rows is held out as validation; every form is fitted on the rest and
@@ -198,28 +382,30 @@ def selection(quick, n_jobs):
     forms = {
         f"pseudo_label={form!r}": dict(pseudo_label=form) for form in PSEUDO_LABEL_NAMES
     }
+    methods = {
+        **peers(quick, imputers=("IterativeImputer",), balances=("smote",)),
+        **hexagans(quick, forms),
+    }
     tasks = []
-    for name, loader in DATASETS.items():
-        X, y = loader(return_X_y=True)
-        X = MinMaxScaler().fit_transform(X)
+    for name in datasets:
+        X, y = prepare(name, quick)
         X_missing, y_partial = dirty(X, y, seed=0)
         folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
         for fold, (train, _) in enumerate(folds[:n_folds]):
             fit, val = train_test_split(
                 train, test_size=0.25, stratify=y[train], random_state=100 + fold
             )
-            for method, make in _methods(True, forms).items():
-                tasks.append(
-                    (
-                        "selection", name, method, fold, fold, make,
-                        X_missing[fit], y_partial[fit], X_missing[val], y[val],
-                    )
-                )
-    return Parallel(n_jobs=n_jobs)(delayed(_fit_and_score)(*t) for t in tasks)
+            for method, make in methods.items():
+                cost = expected_seconds(method, len(fit), X.shape[1], quick)
+                tasks.append((cost, _fit_and_score, (
+                    "selection", name, method, fold, fold, make,
+                    X_missing, y_partial, y, fit, val, positive_label(y),
+                )))
+    return tasks
 
 
 def _impute_and_score(dataset, method, seed, make, X, X_missing):
-    removed = np.isnan(X_missing)
+    removed = np.isnan(X_missing) & ~np.isnan(X)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -236,22 +422,43 @@ def _impute_and_score(dataset, method, seed, make, X, X_missing):
     return row
 
 
-def imputation(quick, n_jobs):
+def imputation(datasets, quick):
+    """Tasks of the imputation table (transductive RMSE, several seeds)."""
     tasks = []
-    seeds = range(2 if quick else 5)
-    for name, loader in DATASETS.items():
-        X = MinMaxScaler().fit_transform(loader().data)
-        methods = {
-            "SimpleImputer(mean)": lambda s: SimpleImputer(),
-            "KNNImputer": lambda s: KNNImputer(),
-            "IterativeImputer": lambda s: IterativeImputer(random_state=s, max_iter=20),
-            "HexaGANImputer": lambda s: HexaGANImputer(random_state=s, device="cpu"),
-        }
-        for seed in seeds:
+    methods = {
+        "SimpleImputer(mean)": lambda s: SimpleImputer(),
+        "KNNImputer": lambda s: KNNImputer(),
+        "IterativeImputer": lambda s: IterativeImputer(random_state=s, max_iter=20),
+        "HexaGANImputer": lambda s: HexaGANImputer(
+            random_state=s, device="cpu", **_gan_params(quick)
+        ),
+    }
+    for name in datasets:
+        X, _ = prepare(name, quick)
+        for seed in range(2 if quick else 5):
             X_missing, _ = dirty(X, np.zeros(len(X)), seed=seed)
             for method, make in methods.items():
-                tasks.append((name, method, seed, make, X, X_missing))
-    return Parallel(n_jobs=n_jobs)(delayed(_impute_and_score)(*t) for t in tasks)
+                cost = 2 * expected_seconds(
+                    "HexaGAN" if method == "HexaGANImputer" else method,
+                    len(X), X.shape[1], quick,
+                )
+                tasks.append((cost, _impute_and_score, (
+                    name, method, seed, make, X, X_missing,
+                )))
+    return tasks
+
+
+def run_all(tasks, n_jobs):
+    """Every fit through one pool, the longest expected first; the rows come
+    back in the order of ``tasks`` (the order of the tables)."""
+    order = sorted(range(len(tasks)), key=lambda i: -tasks[i][0])
+    done = Parallel(n_jobs=n_jobs, batch_size=1)(
+        delayed(tasks[i][1])(*tasks[i][2]) for i in order
+    )
+    rows = [None] * len(tasks)
+    for i, found in zip(order, done):
+        rows[i] = found if isinstance(found, list) else [found]
+    return [row for found in rows for row in found]
 
 
 def penalty_cost(repeats=200):
@@ -307,48 +514,76 @@ def penalty_cost(repeats=200):
     return rows
 
 
-def _score_table(rows, metric, title):
+def _score_table(rows, metric, title, fit_time=True):
     """Markdown lines of one method x data set table: mean +- sd of ``metric``
     and the mean fit time, for the rows of one task."""
+    rows = rows[rows[metric].notna()]
+    if not len(rows):
+        return []
     table = rows.groupby(["method", "dataset"]).agg(
         avg=(metric, "mean"), sd=(metric, "std"), fit=("fit_time_s", "mean")
     )
-    lines = [title, "", "| method | breast | wine |", "|---|---|---|"]
+    present = set(rows.dataset)
+    columns = [ds for ds in DATASETS if ds in present]
+    columns += sorted(present - set(columns))
+    lines = [
+        title,
+        "",
+        "| method | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
     for method in rows.method.unique():
         cells = []
-        for ds in DATASETS:
+        for ds in columns:
+            if (method, ds) not in table.index:
+                cells.append("—")
+                continue
             r = table.loc[(method, ds)]
-            cells.append(f"{r.avg:.4f} ± {r.sd:.4f} ({r.fit:.1f} s)")
+            cell = f"{r.avg:.4f} ± {r.sd:.4f}"
+            cells.append(cell + (f" ({r.fit:.1f} s)" if fit_time else ""))
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return lines + [""]
 
 
-#: Task -> (metric, section title) of the score tables, in report order.
-SCORE_TABLES = {
-    "classification": (
+#: (task, metric, section title, show fit times) of the score tables, in
+#: report order.
+SCORE_TABLES = (
+    (
+        "classification",
         "macro_f1",
         "## Classification: macro-F1 on the test folds (mean ± sd over "
         "folds and seeds), mean fit time",
+        True,
     ),
-    "selection": (
+    (
+        "classification",
+        "pos_f1",
+        "## Classification: F1 of the positive (minority) class on the test "
+        "folds, binary data sets (mean ± sd over folds and seeds)",
+        False,
+    ),
+    (
+        "selection",
         "macro_f1",
         "## Pseudo-label selection: macro-F1 on validation rows carved from "
         "the training folds (mean ± sd over folds; test folds unused)",
+        True,
     ),
-    "imputation": (
+    (
+        "imputation",
         "rmse",
         "## Imputation: RMSE on removed entries (mean ± sd over seeds)",
+        True,
     ),
-}
+)
 
 
 def summarise(frame):
     lines = []
-    for task, (metric, title) in SCORE_TABLES.items():
-        rows = frame[frame.task == task]
-        if len(rows):
-            lines += _score_table(rows, metric, title)
-    cost = frame[frame.task == "penalty_cost"]
+    for task, metric, title, fit_time in SCORE_TABLES:
+        if "task" in frame and metric in frame:
+            lines += _score_table(frame[frame.task == task], metric, title, fit_time)
+    cost = frame[frame.task == "penalty_cost"] if "task" in frame else frame
     if len(cost):
         lines += [
             "## Cost of the element-wise gradient penalty (ms per D_MI update)",
@@ -364,12 +599,35 @@ def summarise(frame):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help="2 folds, 2 imputation seeds"
+        "--quick",
+        action="store_true",
+        help=f"smoke test: 2 folds, 2 imputation seeds, {QUICK_EPOCHS} GAN epochs, "
+        f"at most {QUICK_ROWS} rows and {QUICK_FEATURES} features per data set",
     )
     parser.add_argument(
         "--only",
         choices=["selection", "classification", "imputation", "penalty"],
         default=None,
+        help="one section (default: all but selection, whose saved table "
+        "results/hexagan_selection.csv is repeated)",
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        choices=DATASETS,
+        default=list(DATASETS),
+        help="data sets (default: all; selection and imputation use breast "
+        "and wine among them)",
+    )
+    parser.add_argument(
+        "--hexagan-params",
+        action="append",
+        default=[],
+        metavar="DATASET=JSON",
+        help="keyword arguments of every HexaGANClassifier fitted on DATASET "
+        "in the classification section, e.g. 'madelon-like={\"max_iter\": 10}' "
+        "(repeatable; default: none, the estimator's defaults; stated in the "
+        "report)",
     )
     parser.add_argument(
         "--seeds", type=int, default=1, help="model seeds per test fold (default 1)"
@@ -377,46 +635,81 @@ def main():
     parser.add_argument(
         "--n-jobs", type=int, default=2, help="fits run in parallel (default 2)"
     )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="where the .md and .csv go (default results/, results/quick/ "
+        "with --quick)",
+    )
     args = parser.parse_args()
+    hexagan_params = {}
+    for item in args.hexagan_params:
+        name, _, params = item.partition("=")
+        if name not in DATASETS:
+            parser.error(f"--hexagan-params: unknown data set {name!r}")
+        hexagan_params[name] = json.loads(params)
     seeds_used = range(args.seeds)
-    rows = []
+    small = [name for name in args.datasets if name in SMALL]
+    rows, tasks, described = [], [], []
     if args.only in (None, "penalty"):
+        # Timed alone, before the pool starts.
         rows += penalty_cost(50 if args.quick else 200)
     if args.only == "selection":
-        rows += selection(args.quick, args.n_jobs)
+        tasks += selection(small, args.quick)
     if args.only in (None, "imputation"):
-        rows += imputation(args.quick, args.n_jobs)
+        tasks += imputation(small, args.quick)
     if args.only in (None, "classification"):
-        rows += classification(args.quick, seeds_used, args.n_jobs)
+        found, described = classification(
+            args.datasets, args.quick, seeds_used, hexagan_params
+        )
+        tasks += found
+    started = time.perf_counter()
+    rows += run_all(tasks, args.n_jobs)
+    wall = time.perf_counter() - started
     frame = pd.DataFrame(rows)
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    out_dir = args.output_dir or (RESULTS / "quick" if args.quick else RESULTS)
+    out_dir.mkdir(parents=True, exist_ok=True)
     selected = RESULTS / "hexagan_selection.csv"
     if args.only is None and not args.quick and selected.exists():
         # The selection run (--only selection) is kept apart: it chose the
         # default before this run; its table is repeated here.
         frame = pd.concat([frame, pd.read_csv(selected)], ignore_index=True)
-    stem = "hexagan_quick" if args.quick else "hexagan"
-    if args.only:
-        stem += f"_{args.only}"
-    frame.to_csv(RESULTS / f"{stem}.csv", index=False)
+    stem = "hexagan" + (f"_{args.only}" if args.only else "")
+    frame.to_csv(out_dir / f"{stem}.csv", index=False)
     machine = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"torch {torch.__version__} ({torch.get_num_threads()} threads), "
         f"Python {platform.python_version()}"
     )
+    fit_seconds = sum(r.get("fit_time_s", 0.0) for r in rows)
     header = [
         "# HexaGAN benchmark" + (" (--quick)" if args.quick else ""),
         "",
-        f"Machine: {machine}. Generated by `benchmarks/bench_hexagan.py`"
-        + (" --quick" if args.quick else "")
-        + ". 20% MCAR in X, 20% of labels removed, stratified CV, fitted on the "
-        "training folds only, default hyperparameters, nothing selected on the "
-        f"test fold. {len(seeds_used)} model seed(s) per fold; fit times with "
-        f"{args.n_jobs} fit(s) in parallel, 1-minute load average at the end "
-        f"{os.getloadavg()[0]:.1f} (other processes share the machine).",
+        f"Machine: {machine}. Generated by `python "
+        + shlex.join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
+        + "`. Data scaled to [0, 1] on observed entries, 20% MCAR in X (on top "
+        "of natural missing values), 20% of labels removed, stratified CV, "
+        "fitted on the training folds only, default hyperparameters (unless "
+        "stated with the data sets below), nothing "
+        f"selected on the test fold. {len(seeds_used)} model seed(s) per fold; "
+        f"{len(tasks)} tasks (a task fits one model, or one imputer and its two "
+        f"cascades), {args.n_jobs} in parallel (fit times taken so), "
+        f"{wall / 60:.1f} min of wall time, {fit_seconds / 3600:.2f} h of fit "
+        f"time summed; 1-minute load average at the end "
+        f"{os.getloadavg()[0]:.1f} (other processes may share the machine).",
         "",
     ]
-    (RESULTS / f"{stem}.md").write_text("\n".join(header) + summarise(frame))
+    if args.quick:
+        header += [
+            f"--quick: a smoke test ({QUICK_EPOCHS} epochs per GAN, 2 folds, at "
+            f"most {QUICK_ROWS} rows and {QUICK_FEATURES} features per data "
+            "set); its numbers only show that the pipeline runs.",
+            "",
+        ]
+    if described:
+        header += ["Classification data sets: " + "; ".join(described) + ".", ""]
+    (out_dir / f"{stem}.md").write_text("\n".join(header) + "\n" + summarise(frame))
     print(summarise(frame))
 
 

@@ -166,7 +166,6 @@ class _BaseGAMO(BaseTorchGAN):
         "max_anchors": [Interval(Integral, 1, None, closed="left")],
     }
 
-    _default_batch_size = 64
     #: ``max_iter="auto"``: generator updates targeted over the whole fit,
     #: between 1 and 1000 epochs (so large data pay for few passes).
     _auto_steps = 2000
@@ -402,7 +401,8 @@ _GAMO_PARAMS_DOC = """
         between 1 and 1000 epochs, so that small data train longer per row
         and large data pass over their rows only a few times.
     batch_size : int or "auto", default="auto"
-        Mini-batch size ``b``; "auto" is ``min(64, n_samples)``.
+        Mini-batch size ``b``; "auto" is ``n_samples // 64`` within [64, 256],
+        capped by ``n_samples``.
     max_anchors : int, default=1000
         Cap on the number of real rows (anchors) a class's IGU combines: a
         class with more rows uses a random subset of ``max_anchors`` of them,
