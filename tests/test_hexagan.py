@@ -45,11 +45,10 @@ def _expected_failed_checks(estimator):
     return {}
 
 
+# HexaGANImputer's scikit-learn checks, invariants and bad-input tests are
+# those of every skgan imputer, in test_imputers_common.py.
 @parametrize_with_checks(
-    [
-        HexaGANImputer(random_state=0, **FAST_IMPUTER),
-        HexaGANClassifier(random_state=0, **FAST_CLASSIFIER),
-    ],
+    [HexaGANClassifier(random_state=0, **FAST_CLASSIFIER)],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):
@@ -114,33 +113,6 @@ def test_closed_form_input_gradient_matches_autograd():
         torch.autograd.grad(penalty, params), torch.autograd.grad(expected, params)
     ):
         torch.testing.assert_close(got, want)
-
-
-# -- imputer invariants -----------------------------------------------------------
-def test_imputer_keeps_observed_and_is_deterministic(dirty_data):
-    X, X_missing, _, _ = dirty_data
-    imputer = HexaGANImputer(random_state=0, **FAST_IMPUTER).fit(X_missing)
-    out = imputer.transform(X_missing)
-    observed = ~np.isnan(X_missing)
-    assert np.array_equal(out[observed], X_missing[observed])
-    assert np.isfinite(out).all()
-    np.testing.assert_array_equal(out, imputer.transform(X_missing))
-    again = HexaGANImputer(random_state=0, **FAST_IMPUTER).fit(X_missing)
-    np.testing.assert_array_equal(out, again.transform(X_missing))
-    restored = pickle.loads(pickle.dumps(imputer))
-    np.testing.assert_array_equal(out, restored.transform(X_missing))
-    assert set(imputer.networks_) == {"encoder", "generator_mi", "discriminator_mi"}
-
-
-def test_imputer_pandas_output(dirty_data):
-    pd = pytest.importorskip("pandas")
-    _, X_missing, _, _ = dirty_data
-    frame = pd.DataFrame(X_missing, columns=[f"f{i}" for i in range(6)])
-    imputer = HexaGANImputer(random_state=0, **FAST_IMPUTER).set_output(
-        transform="pandas"
-    )
-    out = imputer.fit_transform(frame)
-    assert list(out.columns) == list(frame.columns)
 
 
 # -- classifier behaviour -----------------------------------------------------------
@@ -285,18 +257,17 @@ def test_bad_targets(make_y, match):
         HexaGANClassifier(**FAST_CLASSIFIER).fit(X, make_y(y))
 
 
-@pytest.mark.parametrize("estimator", [HexaGANClassifier, HexaGANImputer])
-def test_bad_features(estimator, dirty_data):
+def test_bad_features(dirty_data):
     X, X_missing, y, _ = dirty_data
-    params = FAST_CLASSIFIER if estimator is HexaGANClassifier else FAST_IMPUTER
     X_inf = X.copy()
     X_inf[0, 0] = np.inf
     with pytest.raises(ValueError, match="infinity"):
-        estimator(**params).fit(X_inf, y)
-    fitted = estimator(random_state=0, **{**params, "max_iter": 1}).fit(X_missing, y)
-    method = fitted.predict if estimator is HexaGANClassifier else fitted.transform
+        HexaGANClassifier(**FAST_CLASSIFIER).fit(X_inf, y)
+    fitted = HexaGANClassifier(
+        random_state=0, **{**FAST_CLASSIFIER, "max_iter": 1}
+    ).fit(X_missing, y)
     with pytest.raises(ValueError, match="features"):
-        method(X_missing[:, :4])
+        fitted.predict(X_missing[:, :4])
 
 
 # -- integration ----------------------------------------------------------------------

@@ -32,12 +32,13 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skgan import GAINImputer, MisGANImputer
+from skgan import GAINImputer, HexaGANImputer, MisGANImputer
 
 #: The imputers under test, with the networks each must train.
 NETWORKS = {
     MisGANImputer: {"mask_generator", "data_generator", "imputer", "critics"},
     GAINImputer: {"generator", "discriminator"},
+    HexaGANImputer: {"encoder", "generator_mi", "discriminator_mi"},
 }
 #: The losses each imputer records in ``history_``, one per player.
 LOSSES = {
@@ -50,10 +51,15 @@ LOSSES = {
         "imputer_critic",
     },
     GAINImputer: NETWORKS[GAINImputer],
+    HexaGANImputer: {"discriminator_mi", "encoder_generator_mi"},
 }
 IMPUTERS = list(NETWORKS)
 #: A parameter each imputer has, with two values for a grid search.
-GRID = {MisGANImputer: ("alpha", [0.1, 0.2]), GAINImputer: ("alpha", [50.0, 100.0])}
+GRID = {
+    MisGANImputer: ("alpha", [0.1, 0.2]),
+    GAINImputer: ("alpha", [50.0, 100.0]),
+    HexaGANImputer: ("alpha", [5.0, 10.0]),
+}
 
 FAST = {"max_iter": 3, "random_state": 0}
 
