@@ -11,6 +11,7 @@ import platform
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
+from threadpoolctl import threadpool_limits
 
 import skgan
 from skgan import datasets as skd
@@ -91,6 +93,20 @@ def export(folder):
 
 #: name -> loader of the raw feature matrix alone.
 DATASETS = {name: (lambda name=name: load(name)[0]) for name in LOADERS}
+
+
+@contextmanager
+def one_thread():
+    """One torch and one BLAS/OpenMP thread for the block, whatever the
+    process's setting (so a fit gives the same numbers serially and in a
+    joblib worker), restored afterwards."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def minmax_nan(X):

@@ -55,19 +55,24 @@ import csv
 import math
 import os
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import torch
 from imblearn.over_sampling import SMOTE
 from joblib import Parallel, delayed, effective_n_jobs, parallel_config
-from threadpoolctl import threadpool_limits
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer
 from torch.nn import functional as F
 
-from _common import RESULTS, machine_info, markdown_table, pyplot, run_imputer
+from _common import (
+    RESULTS,
+    machine_info,
+    markdown_table,
+    one_thread,
+    pyplot,
+    run_imputer,
+)
 from skgan import GAINImputer, GAMOResampler, HexaGANImputer, MisGANImputer
 from skgan._base import TorchRuntime
 from skgan.datasets import make_mcar
@@ -134,16 +139,6 @@ def samplers(quick, device="cpu"):
     }
 
 
-@contextmanager
-def one_thread():
-    """One torch and one BLAS/OpenMP thread for the block."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(before)
 
 
 _WARM = set()

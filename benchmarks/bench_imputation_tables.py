@@ -91,13 +91,10 @@ import argparse
 import csv
 import os
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-import torch
 from joblib import Parallel, delayed, effective_n_jobs, parallel_config
-from threadpoolctl import threadpool_limits
 
 from _common import (
     DATASETS,
@@ -107,6 +104,7 @@ from _common import (
     markdown_table,
     mean_std,
     minmax_nan,
+    one_thread,
     peer_imputers,
     pyplot,
     rmse,
@@ -196,17 +194,6 @@ def method_names(quick):
     return [*peer_imputers(quick), *gan_imputers(QUICK_EPOCHS if quick else None)]
 
 
-@contextmanager
-def one_thread():
-    """One torch and one BLAS/OpenMP thread, whatever the process's setting
-    (so a fit gives the same numbers serially and in a joblib worker)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def run_task(X, key, settings):
