@@ -248,7 +248,9 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     moving average of its weights over the training steps (a window of about
     200 steps): with ``C``'s step size ten times the others', the last
     iterate is noisy. Among twelve variants scored on those validation rows
-    (5 training folds of each data set) this pair scored highest, 0.968
+    (5 training folds of each data set; ``benchmarks/tune_hexagan.py``,
+    results in ``benchmarks/results/hexagan_tuning.jsonl``) this pair
+    scored highest, 0.968
     macro-F1 on both data sets against 0.962 / 0.957 without it; most
     variants lay within 0.01 of one another.
     Features missing in every training row are ignored by the networks;
