@@ -205,6 +205,19 @@ def _runtime(est, X_missing):
     return rt
 
 
+def _bare_batches(rt, n_steps, batch_size):
+    """Row indices of ``n_steps`` mini-batches, reshuffled every pass."""
+    n = len(rt.data["x"])
+    step = 0
+    while step < n_steps:
+        order = torch.randperm(n, generator=rt.cpu_generator)
+        for i in range(0, n, batch_size):
+            if step == n_steps:
+                return
+            yield order[i : i + batch_size]
+            step += 1
+
+
 def bare_gain(est, rt, n_steps, batch_size):
     """GAIN's update written inline in plain torch."""
     nets = est._build_networks(rt)
@@ -212,33 +225,25 @@ def bare_gain(est, rt, n_steps, batch_size):
     opt_g = torch.optim.Adam(G.parameters(), lr=est.learning_rate, fused=True)
     opt_d = torch.optim.Adam(D.parameters(), lr=est.learning_rate, fused=True)
     x_all, m_all = rt.data["x"], rt.data["m"]
-    n = len(x_all)
     start = time.perf_counter()
-    step = 0
-    while step < n_steps:
-        order = torch.randperm(n, generator=rt.cpu_generator)
-        for i in range(0, n, batch_size):
-            if step == n_steps:
-                break
-            idx = order[i : i + batch_size]
-            x, m = x_all[idx], m_all[idx]
-            hint = m * (torch.rand(m.shape, generator=rt.generator) < est.hint_rate)
-            noise = est.noise_scale * torch.rand(x.shape, generator=rt.generator)
-            g = G(torch.cat([m * x + (1 - m) * noise, m], 1))
-            x_hat = m * x + (1 - m) * g
-            loss_d = F.binary_cross_entropy_with_logits(D(torch.cat([x_hat.detach(), hint], 1)), m)
-            opt_d.zero_grad()
-            loss_d.backward()
-            opt_d.step()
-            logits = D(torch.cat([x_hat, hint], 1))
-            loss_g = (F.softplus(-logits) * (1 - m)).mean() + est.alpha * (
-                (m * (x - g)) ** 2
-            ).mean() / m.mean()
-            opt_g.zero_grad()
-            loss_g.backward()
-            opt_g.step()
-            float(loss_d.detach()), float(loss_g.detach())  # the loss read-out any loop does
-            step += 1
+    for idx in _bare_batches(rt, n_steps, batch_size):
+        x, m = x_all[idx], m_all[idx]
+        hint = m * (torch.rand(m.shape, generator=rt.generator) < est.hint_rate)
+        noise = est.noise_scale * torch.rand(x.shape, generator=rt.generator)
+        g = G(torch.cat([m * x + (1 - m) * noise, m], 1))
+        x_hat = m * x + (1 - m) * g
+        loss_d = F.binary_cross_entropy_with_logits(D(torch.cat([x_hat.detach(), hint], 1)), m)
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+        logits = D(torch.cat([x_hat, hint], 1))
+        loss_g = (F.softplus(-logits) * (1 - m)).mean() + est.alpha * (
+            (m * (x - g)) ** 2
+        ).mean() / m.mean()
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+        float(loss_d.detach()), float(loss_g.detach())  # the loss read-out any loop does
     return time.perf_counter() - start
 
 
@@ -247,19 +252,12 @@ def bare_own_step(est, rt, n_steps, batch_size):
     nets = est._build_networks(rt)
     opts = est._build_optimizers(nets)
     x_all, m_all = rt.data["x"], rt.data["m"]
-    n = len(x_all)
     start = time.perf_counter()
-    step = 0
     with torch.enable_grad():
-        while step < n_steps:
-            order = torch.randperm(n, generator=rt.cpu_generator)
-            for i in range(0, n, batch_size):
-                if step == n_steps:
-                    break
-                idx = order[i : i + batch_size]
-                losses = est._train_step(rt, nets, opts, {"x": x_all[idx], "m": m_all[idx]}, step)
-                [float(v) for v in losses.values()]
-                step += 1
+        for step, idx in enumerate(_bare_batches(rt, n_steps, batch_size)):
+            batch = {"x": x_all[idx], "m": m_all[idx]}
+            losses = est._train_step(rt, nets, opts, batch, step)
+            [float(v) for v in losses.values()]
     return time.perf_counter() - start
 
 

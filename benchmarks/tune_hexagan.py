@@ -27,6 +27,7 @@ from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.metrics import f1_score
+from bench_hexagan import dirty
 from skgan import HexaGANClassifier
 
 
@@ -43,12 +44,6 @@ class Tuned(HexaGANClassifier):
         opts["classifier"] = torch.optim.RMSprop(networks["classifier"].parameters(), lr=lr,
                                                  weight_decay=self._classifier_weight_decay)
         return opts
-
-def dirty(X, y, seed, missing_rate=0.2, unlabeled_rate=0.2):
-    rng = np.random.RandomState(seed)
-    X_missing = np.where(rng.rand(*X.shape) < missing_rate, np.nan, X)
-    y_partial = np.where(rng.rand(len(y)) < unlabeled_rate, -1, y)
-    return X_missing, y_partial
 
 def task(ds, fold, name, cfg, Xf, yf, Xv, yv, seed):
     torch.set_num_threads(1)
