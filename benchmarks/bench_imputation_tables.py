@@ -43,7 +43,10 @@ machine (the tables say how many). The skgan imputers run on ``--device``
 of fits and their expected single-core seconds without running anything.
 While it runs, finished fits are appended to
 ``imputation_tables.progress.csv`` (removed at the end), so a run cut short
-leaves its scores behind.
+leaves its scores behind; ``--resume FILE ...`` takes the fits recorded in
+such a file (or in an earlier ``imputation_tables.csv``) instead of running
+them again. The fits are deterministic, so a resumed table has the scores a
+single run gives; the tables say how many fits were taken over.
 
 ``--quick`` is a smoke test (2 seeds, at most 300 rows and 15 features per
 data set, 10 epochs for the GAN imputers, 3 rounds and 10 trees for the
@@ -236,7 +239,7 @@ class Runner:
         self.quick, self.max_rows = quick, max_rows
         self.settings = {"quick": quick, "device": device}
         self.records, self._data, self.skipped = [], {}, {}
-        self._specs, self._results = [], {}
+        self._specs, self._results, self.resumed = [], {}, 0
 
     def data(self, name):
         """Scaled data set, or None (reason in ``skipped``) when absent."""
@@ -287,15 +290,39 @@ class Runner:
             cost *= 0.25 if method == "KNNImputer" else 0.9
         return cost
 
+    def resume(self, paths):
+        """Take the queued fits recorded in earlier CSVs (``PROGRESS_FIELDS``
+        columns) instead of running them; returns how many were taken."""
+        queued = set(self.tasks())
+        for path in paths:
+            with open(path, newline="") as f:
+                for row in csv.DictReader(f):
+                    key = (
+                        row["dataset"], row["mechanism"], float(row["rate"]),
+                        row["protocol"], int(row["seed"]), row["method"],
+                    )
+                    if key in queued:
+                        self._results[key] = {
+                            **row, "rate": key[2], "seed": key[4], "key": key,
+                            "rmse": float(row["rmse"]),
+                            "fit_time_s": float(row["fit_time_s"]),
+                        }
+        self.resumed = len(self._results)
+        return self.resumed
+
     def run(self, n_jobs=1, progress=None):
-        """Run every distinct fit; with ``progress`` (a path), append each
-        finished fit to that CSV (what is left if the run is cut short)."""
-        tasks = self.tasks()
+        """Run every distinct fit not taken by :meth:`resume`; with
+        ``progress`` (a path), append each finished fit to that CSV (what is
+        left if the run is cut short, with the resumed fits)."""
+        tasks = [key for key in self.tasks() if key not in self._results]
         done = 0
         if progress is not None:
             progress.parent.mkdir(parents=True, exist_ok=True)
             with open(progress, "w", newline="") as f:
-                csv.writer(f).writerow(PROGRESS_FIELDS)
+                writer = csv.writer(f)
+                writer.writerow(PROGRESS_FIELDS)
+                for rec in self._results.values():
+                    writer.writerow([rec[k] for k in PROGRESS_FIELDS])
         with parallel_config(backend="loky", inner_max_num_threads=1):
             results = Parallel(
                 n_jobs=n_jobs, batch_size=1, pre_dispatch="all",
@@ -321,7 +348,7 @@ class Runner:
 
 def plan(runner, n_jobs):
     """Print the expected cost of the queued fits (from ``FIT_COST_S``)."""
-    tasks = runner.tasks()
+    tasks = [key for key in runner.tasks() if key not in runner._results]
     costs = [runner.cost(key) for key in tasks]
     n_jobs = effective_n_jobs(n_jobs)
     loads = [0.0] * n_jobs
@@ -468,6 +495,11 @@ def main(argv=None):
         "--plan", action="store_true",
         help="print the number of fits and their expected core-seconds, run nothing",
     )
+    parser.add_argument(
+        "--resume", nargs="+", type=Path, default=[], metavar="CSV",
+        help="take the fits recorded in these files (a progress file or an "
+        "earlier imputation_tables.csv) instead of running them again",
+    )
     parser.add_argument("--output-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.seeds or args.quick:
@@ -496,6 +528,8 @@ def main(argv=None):
         for mechanism in ("MAR", "MNAR"):
             for d in MECHANISM_DATASETS:
                 runner.add("mechanisms", d, mechanism, 0.2, "transductive")
+    if args.resume:
+        print(f"{runner.resume(args.resume)} fits taken from {[str(p) for p in args.resume]}")
     if args.plan:
         plan(runner, args.n_jobs)
         return
@@ -595,7 +629,14 @@ def main(argv=None):
     lines += ["## Machine", ""] + [f"- {line}" for line in machine_info()] + [
         f"- {n_fits} distinct fits, {args.n_jobs} at a time (`--n-jobs "
         f"{args.n_jobs}`, one thread each): {wall:,.0f} s of wall time, "
-        f"{core_s:,.0f} s of fit time in all",
+        f"{core_s:,.0f} s of fit time in all"
+        + (
+            f" ({runner.resumed} of the fits taken over from an earlier run of "
+            "the same code and settings with `--resume`; their times are that "
+            "run's)"
+            if runner.resumed
+            else ""
+        ),
     ]
     (out_dir / "imputation_tables.md").write_text("\n".join(lines) + "\n")
     progress.unlink()  # every fit is in imputation_tables.csv now
