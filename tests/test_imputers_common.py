@@ -376,6 +376,11 @@ def test_pandas_in_pandas_out(Imputer):
     observed = df.notna().to_numpy()
     np.testing.assert_array_equal(out.iloc[:, :4].to_numpy()[observed], X[observed])
     assert not out.isna().any().any()
+    draws = imputer.multiple_imputations(df, 2, random_state=0)
+    for draw in draws:
+        assert isinstance(draw, pd.DataFrame)
+        assert draw.columns.equals(out.columns) and draw.index.equals(df.index)
+        np.testing.assert_array_equal(draw.iloc[:, :4].to_numpy()[observed], X[observed])
     # Pandas without set_output gives an array; wrong column names are caught.
     assert isinstance(
         clone(imputer).set_output(transform="default").fit_transform(df), np.ndarray

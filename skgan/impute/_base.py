@@ -15,6 +15,7 @@ from sklearn.base import TransformerMixin, _fit_context
 from sklearn.impute import MissingIndicator
 from sklearn.utils._missing import is_scalar_nan
 from sklearn.utils._param_validation import Interval
+from sklearn.utils._set_output import _wrap_data_with_container
 from sklearn.utils.validation import (
     FLOAT_DTYPES,
     _check_feature_names_in,
@@ -278,11 +279,13 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         Returns
         -------
         imputations : list of ndarray of shape (n_samples, n_features_out)
+            Containers follow :meth:`set_output`, as :meth:`transform`'s.
         """
         if not isinstance(n_imputations, Integral) or n_imputations < 1:
             raise ValueError(
                 f"n_imputations must be a positive integer, got {n_imputations!r}."
             )
+        X_in = X
         X, mask = self._checked_transform_input(X)
         device = self._inference_device()
         generator = torch.Generator(device=device).manual_seed(draw_seed(random_state))
@@ -295,7 +298,14 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             return self._impute_tensor(self.networks_, x, m, noise)
 
         return [
-            self._assemble(X, mask, self._impute_valid(X[:, valid], mask[:, valid], draw))
+            _wrap_data_with_container(
+                "transform",
+                self._assemble(
+                    X, mask, self._impute_valid(X[:, valid], mask[:, valid], draw)
+                ),
+                X_in,
+                self,
+            )
             for _ in range(n_imputations)
         ]
 
