@@ -43,6 +43,31 @@ def hidden_width(n_features, hidden_size):
     return int(np.clip(2 * n_features, 64, 256))
 
 
+def fan_in_param_groups(network, lr, max_fan_in=None):
+    """Optimiser parameter groups whose step size shrinks with fan-in.
+
+    An adaptive optimiser moves every weight by about its step size, so one
+    step moves a unit's pre-activation by about ``lr * fan_in`` times the
+    inputs' size; RMSProp's first steps are ten times ``lr`` (its square
+    average starts at zero). With inputs in [0, 1] -- all of one sign --
+    those moves add up: on 500 features a first step of ``C`` (step size
+    1e-2) shifts every hidden unit by about 25 and leaves them all dead, a
+    classifier with constant output. Scaling each linear layer's step size
+    by ``min(1, max_fan_in / fan_in)`` bounds that shift whatever the width
+    (as the maximal-update parametrisation prescribes for Adam-like
+    optimisers; Yang et al., 2021) and leaves narrower layers untouched.
+    Without ``max_fan_in`` every parameter gets ``lr``.
+    """
+    if max_fan_in is None:
+        return [{"params": list(network.parameters()), "lr": lr}]
+    groups = []
+    for layer in network.modules():
+        if isinstance(layer, torch.nn.Linear):
+            scale = min(1.0, max_fan_in / layer.in_features)
+            groups.append({"params": list(layer.parameters()), "lr": lr * scale})
+    return groups
+
+
 def random_rows(rt, batch_size):
     """A mini-batch of ``rt.data`` drawn with replacement (critic updates)."""
     n = len(next(iter(rt.data.values())))
@@ -82,11 +107,16 @@ class HexaGANImputationMixin:
         }
 
     @staticmethod
-    def _rmsprop(networks, names, lr, weight_decay=0.0):
-        """RMSProp (the supplement, C.1, found it more stable than Adam)."""
+    def _rmsprop(networks, names, lr, weight_decay=0.0, max_fan_in=None):
+        """RMSProp (the supplement, C.1, found it more stable than Adam).
+
+        With ``max_fan_in``, a linear layer with more inputs than that gets
+        its step size scaled by ``max_fan_in / fan_in`` (see
+        :func:`fan_in_param_groups`).
+        """
         return {
             name: torch.optim.RMSprop(
-                networks[name].parameters(),
+                fan_in_param_groups(networks[name], lr, max_fan_in),
                 lr=lr,
                 weight_decay=weight_decay,
                 foreach=True,

@@ -278,6 +278,8 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     _averaged_networks = ("classifier",)
     #: L2 penalty of C's optimiser (see Notes).
     _classifier_weight_decay = 1e-3
+    #: C's layers with more inputs take smaller steps (``fan_in_param_groups``).
+    _classifier_max_fan_in = 64
 
     _parameter_constraints = {
         **BaseTorchGAN._parameter_constraints,
@@ -473,7 +475,11 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         )
         optimizers.update(
             self._rmsprop(
-                networks, ("classifier",), 10 * lr, self._classifier_weight_decay
+                networks,
+                ("classifier",),
+                10 * lr,
+                self._classifier_weight_decay,
+                self._classifier_max_fan_in,
             )
         )
         if self.conditional_generation:
