@@ -325,3 +325,36 @@ def test_exact_penalty_on_narrow_data_projected_on_wide(monkeypatch, wide):
     X[X < 0.2] = np.nan
     imputer = HexaGANImputer(max_iter=2, random_state=0).fit(X)
     assert np.isfinite(imputer.transform(X)).all()
+
+
+def test_fan_in_param_groups_scale_wide_layers_only():
+    net = make_mlp([400, 32, 2], generator=torch.Generator().manual_seed(0))
+    groups = hexagan_module.fan_in_param_groups(net, 0.01, max_fan_in=64)
+    assert [g["lr"] for g in groups] == pytest.approx([0.01 * 64 / 400, 0.01])
+    assert [len(g["params"]) for g in groups] == [2, 2]  # weight and bias
+    (single,) = hexagan_module.fan_in_param_groups(net, 0.01)
+    assert single["lr"] == 0.01 and len(single["params"]) == 4
+
+
+def _wide_classification(n_samples=300, n_features=400, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(size=(n_samples, n_features))
+    y = (X[:, :10].sum(axis=1) > 5).astype(int)
+    X[rng.uniform(size=X.shape) < 0.1] = np.nan
+    return X, y
+
+
+@pytest.mark.parametrize("max_fan_in", [64, None])
+def test_classifier_survives_its_first_steps_on_wide_data(max_fan_in):
+    # With a full RMSProp step for every one of 400 weights per unit (all
+    # inputs in [0, 1], so the moves add up), C's first epoch blew up (mean
+    # loss about 90) and on 500 features every hidden unit died: constant
+    # predictions. Scaled steps keep the first epoch's loss small.
+    X, y = _wide_classification()
+    clf = HexaGANClassifier(max_iter=1, random_state=0, device="cpu")
+    clf._classifier_max_fan_in = max_fan_in
+    first_epoch_loss = clf.fit(X, y).history_["classifier"][0]
+    if max_fan_in is None:
+        assert first_epoch_loss > 50
+    else:
+        assert first_epoch_loss < 15

@@ -170,7 +170,9 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     learning_rate : float, default=1e-3
         RMSProp step size of ``E``, ``G_MI`` and ``D_MI``; ``G_CG`` and
         ``D_CG`` use a tenth of it and ``C`` ten times it, as in the authors'
-        code.
+        code; ``C``'s layers with more than 64 inputs take that step scaled
+        by ``64 / fan_in`` (with a full step on 500 features all of ``C``'s
+        hidden units died in the first updates, a constant classifier).
     max_iter : int or "auto", default="auto"
         Maximum number of epochs; "auto" targets about 2000 mini-batch
         updates, between 5 and 2000 epochs.
