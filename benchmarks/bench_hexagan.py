@@ -361,19 +361,20 @@ def _fit_and_score(
 
 
 def classification(
-    datasets, quick, seeds, hexagan_params=None, variants=VARIANT_KEYS
+    datasets, quick, seeds, hexagan_params=None, variants=VARIANT_KEYS, with_peers=True
 ):
     """Tasks of the classification tables (and a description of the data
     sets); seed s re-draws the models' randomness (the dirty data and the
     folds stay fixed). ``hexagan_params``: data set -> keyword arguments of
     every HexaGANClassifier fitted on it (``--hexagan-params``); ``variants``:
-    keys of :func:`hexagan_variants` (``--variants``)."""
+    keys of :func:`hexagan_variants` (``--variants``); ``with_peers=False``
+    fits HexaGAN alone (``--no-peers``, to add variants to an earlier run)."""
     n_folds = 2 if quick else 5
     tasks, described = [], []
     for name in datasets:
         extra = (hexagan_params or {}).get(name)
         methods = {
-            **peers(quick, dataset=name),
+            **(peers(quick, dataset=name) if with_peers else {}),
             **hexagans(quick, hexagan_variants(variants), extra=extra),
         }
         reduced = {} if quick else REDUCED_IMPUTERS.get(name, {})
@@ -695,6 +696,12 @@ def main():
         "(default: all)",
     )
     parser.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="classification: fit the HexaGAN variants only (to add variants "
+        "to an earlier run's table)",
+    )
+    parser.add_argument(
         "--seeds", type=int, default=1, help="model seeds per test fold (default 1)"
     )
     parser.add_argument(
@@ -726,7 +733,12 @@ def main():
         tasks += imputation(small, args.quick)
     if args.only in (None, "classification"):
         found, described = classification(
-            args.datasets, args.quick, seeds_used, hexagan_params, args.variants
+            args.datasets,
+            args.quick,
+            seeds_used,
+            hexagan_params,
+            args.variants,
+            with_peers=not args.no_peers,
         )
         tasks += found
     started = time.perf_counter()
