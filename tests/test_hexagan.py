@@ -334,6 +334,13 @@ def test_fan_in_param_groups_scale_wide_layers_only():
     assert [len(g["params"]) for g in groups] == [2, 2]  # weight and bias
     (single,) = hexagan_module.fan_in_param_groups(net, 0.01)
     assert single["lr"] == 0.01 and len(single["params"]) == 4
+    # Every parameter is optimised, also those outside linear layers.
+    normed = make_mlp(
+        [400, 32, 2], generator=torch.Generator().manual_seed(0), batch_norm=True
+    )
+    groups = hexagan_module.fan_in_param_groups(normed, 0.01, max_fan_in=64)
+    assert sum(len(g["params"]) for g in groups) == len(list(normed.parameters()))
+    assert groups[-1]["lr"] == 0.01
 
 
 def _wide_classification(n_samples=300, n_features=400, seed=0):

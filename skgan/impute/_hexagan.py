@@ -56,16 +56,21 @@ def fan_in_param_groups(network, lr, max_fan_in=None):
     by ``min(1, max_fan_in / fan_in)`` bounds that shift whatever the width
     (as the maximal-update parametrisation prescribes for Adam-like
     optimisers; Yang et al., 2021) and leaves narrower layers untouched.
-    Without ``max_fan_in`` every parameter gets ``lr``.
+    Without ``max_fan_in`` every parameter gets ``lr``; so do parameters
+    outside linear layers with it.
     """
     if max_fan_in is None:
         return [{"params": list(network.parameters()), "lr": lr}]
-    groups = []
+    groups, scaled = [], set()
     for layer in network.modules():
         if isinstance(layer, torch.nn.Linear):
             scale = min(1.0, max_fan_in / layer.in_features)
             groups.append({"params": list(layer.parameters()), "lr": lr * scale})
-    return groups
+            scaled.update(map(id, layer.parameters()))
+    # Parameters outside linear layers (none in make_mlp's networks without
+    # batch normalisation) keep ``lr`` rather than go untrained.
+    others = [p for p in network.parameters() if id(p) not in scaled]
+    return groups + ([{"params": others, "lr": lr}] if others else [])
 
 
 def random_rows(rt, batch_size):
