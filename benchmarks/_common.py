@@ -24,6 +24,7 @@ from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
+from joblib import Parallel, delayed, effective_n_jobs, parallel_config
 from threadpoolctl import threadpool_limits
 
 import skgan
@@ -107,6 +108,30 @@ def one_thread():
             yield
     finally:
         torch.set_num_threads(before)
+
+
+def run_longest_first(calls, costs, n_jobs):
+    """``fn(*args)`` for every ``(fn, args)`` of ``calls``, in one loky pool of
+    ``n_jobs`` single-threaded workers, the largest expected ``costs`` first;
+    the results come back in the order of ``calls``."""
+    order = sorted(range(len(calls)), key=lambda i: -costs[i])
+    with parallel_config(backend="loky", inner_max_num_threads=1):
+        done = Parallel(n_jobs=n_jobs, batch_size=1, pre_dispatch="all")(
+            delayed(calls[i][0])(*calls[i][1]) for i in order
+        )
+    results = [None] * len(calls)
+    for i, result in zip(order, done):
+        results[i] = result
+    return results
+
+
+def expected_wall_seconds(costs, n_jobs):
+    """Wall time of tasks of ``costs`` core-seconds on ``n_jobs`` workers,
+    each task going, longest first, to the least loaded worker."""
+    loads = [0.0] * effective_n_jobs(n_jobs)
+    for cost in sorted(costs, reverse=True):
+        loads[loads.index(min(loads))] += cost
+    return max(loads)
 
 
 def minmax_nan(X):

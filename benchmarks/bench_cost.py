@@ -60,18 +60,20 @@ from pathlib import Path
 import numpy as np
 import torch
 from imblearn.over_sampling import SMOTE
-from joblib import Parallel, delayed, effective_n_jobs, parallel_config
+from joblib import effective_n_jobs
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer
 from torch.nn import functional as F
 
 from _common import (
     RESULTS,
+    expected_wall_seconds,
     machine_info,
     markdown_table,
     one_thread,
     pyplot,
     run_imputer,
+    run_longest_first,
 )
 from skgan import GAINImputer, GAMOResampler, HexaGANImputer, MisGANImputer
 from skgan._base import TorchRuntime
@@ -394,26 +396,19 @@ def run_task(task, quick, device):
 def run_all(tasks, quick, device, n_jobs):
     """Every task through one pool of single-threaded workers, the longest
     expected first; records come back in the order of ``tasks``."""
-    order = sorted(range(len(tasks)), key=lambda i: -task_cost(tasks[i], quick))
-    with parallel_config(backend="loky", inner_max_num_threads=1):
-        done = Parallel(n_jobs=n_jobs, batch_size=1, pre_dispatch="all")(
-            delayed(run_task)(tasks[i], quick, device) for i in order
-        )
-    out = [None] * len(tasks)
-    for i, recs in zip(order, done):
-        out[i] = recs
-    return [r for recs in out for r in recs]
+    done = run_longest_first(
+        [(run_task, (task, quick, device)) for task in tasks],
+        [task_cost(task, quick) for task in tasks],
+        n_jobs,
+    )
+    return [r for recs in done for r in recs]
 
 
 def plan(tasks, quick, n_jobs):
-    costs = sorted((task_cost(t, quick) for t in tasks), reverse=True)
-    n_jobs = effective_n_jobs(n_jobs)
-    loads = [0.0] * n_jobs
-    for c in costs:
-        loads[loads.index(min(loads))] += c
+    costs = [task_cost(t, quick) for t in tasks]
     print(f"{len(tasks)} tasks, expected {sum(costs):,.0f} core-s (longest "
-          f"{costs[0] if costs else 0:.0f} s); on {n_jobs} workers about "
-          f"{max(loads):,.0f} s of wall time")
+          f"{max(costs, default=0):.0f} s); on {effective_n_jobs(n_jobs)} workers "
+          f"about {expected_wall_seconds(costs, n_jobs):,.0f} s of wall time")
 
 
 # -- report ---------------------------------------------------------------------

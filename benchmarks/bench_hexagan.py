@@ -59,7 +59,6 @@ import numpy as np
 import pandas as pd
 import torch
 from imblearn.over_sampling import SMOTE
-from joblib import Parallel, delayed
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
@@ -69,7 +68,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.semi_supervised import SelfTrainingClassifier
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import load, minmax_nan  # noqa: E402
+from _common import load, minmax_nan, run_longest_first  # noqa: E402
 
 from skgan import GAINImputer, HexaGANClassifier, HexaGANImputer  # noqa: E402
 from skgan._nn import (  # noqa: E402
@@ -493,14 +492,12 @@ def imputation(datasets, quick):
 def run_all(tasks, n_jobs):
     """Every fit through one pool, the longest expected first; the rows come
     back in the order of ``tasks`` (the order of the tables)."""
-    order = sorted(range(len(tasks)), key=lambda i: -tasks[i][0])
-    done = Parallel(n_jobs=n_jobs, batch_size=1)(
-        delayed(tasks[i][1])(*tasks[i][2]) for i in order
+    done = run_longest_first(
+        [(fn, args) for _, fn, args in tasks], [cost for cost, _, _ in tasks], n_jobs
     )
-    rows = [None] * len(tasks)
-    for i, found in zip(order, done):
-        rows[i] = found if isinstance(found, list) else [found]
-    return [row for found in rows for row in found]
+    return [
+        row for found in done for row in (found if isinstance(found, list) else [found])
+    ]
 
 
 def penalty_cost(repeats=200):

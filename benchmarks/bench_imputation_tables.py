@@ -103,6 +103,7 @@ from joblib import Parallel, delayed, effective_n_jobs, parallel_config
 from _common import (
     DATASETS,
     RESULTS,
+    expected_wall_seconds,
     gan_imputers,
     machine_info,
     markdown_table,
@@ -351,16 +352,13 @@ def plan(runner, n_jobs):
     """Print the expected cost of the queued fits (from ``FIT_COST_S``)."""
     tasks = [key for key in runner.tasks() if key not in runner._results]
     costs = [runner.cost(key) for key in tasks]
-    n_jobs = effective_n_jobs(n_jobs)
-    loads = [0.0] * n_jobs
-    for c in costs:  # longest first onto the least loaded worker
-        loads[loads.index(min(loads))] += c
     by_data = {}
     for key, c in zip(tasks, costs):
         by_data[key[0]] = by_data.get(key[0], 0.0) + c
     print(f"{len(tasks)} distinct fits, expected {sum(costs):,.0f} core-s "
-          f"(longest fit {max(costs, default=0):.0f} s); on {n_jobs} workers "
-          f"about {max(loads):,.0f} s of wall time")
+          f"(longest fit {max(costs, default=0):.0f} s); on "
+          f"{effective_n_jobs(n_jobs)} workers about "
+          f"{expected_wall_seconds(costs, n_jobs):,.0f} s of wall time")
     for name, c in sorted(by_data.items(), key=lambda kv: -kv[1]):
         print(f"  {name:12s} {c:8,.0f} core-s")
 
