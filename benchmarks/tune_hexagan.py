@@ -41,8 +41,8 @@ class Tuned(HexaGANClassifier):
     def _build_optimizers(self, networks):
         opts = super()._build_optimizers(networks)
         lr = self.learning_rate * self._classifier_lr_factor
-        opts["classifier"] = torch.optim.RMSprop(networks["classifier"].parameters(), lr=lr,
-                                                 weight_decay=self._classifier_weight_decay)
+        opts.update(self._rmsprop(networks, ("classifier",), lr,
+                                  self._classifier_weight_decay, self._classifier_max_fan_in))
         return opts
 
 def task(ds, fold, name, cfg, Xf, yf, Xv, yv, seed):
