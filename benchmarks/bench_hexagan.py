@@ -30,7 +30,8 @@ folds only, with fixed hyperparameters; nothing is chosen on the test fold.
   penalty, with one backward pass per output, and with the vectorised pass.
 
 Run ``OMP_NUM_THREADS=1 python benchmarks/bench_hexagan.py --n-jobs N``
-(``--seeds`` model seeds per fold, ``--datasets`` a subset, ``--variants``
+(``--seeds`` model seeds per fold, ``--repeats`` repetitions of the CV with
+new removed entries, labels and folds, ``--datasets`` a subset, ``--variants``
 some of the HexaGAN variants, ``--only`` one section). On Madelon-like the
 cascades' IterativeImputer draws its predictors from the 50 nearest features
 (``REDUCED_IMPUTERS``; at its defaults it costs about 40 minutes a fold); the
@@ -323,7 +324,7 @@ def expected_seconds(method, n, d, quick, max_iter=None):
 # -- tasks ------------------------------------------------------------------
 def _fit_and_score(
     task, dataset, method, fold, seed, make, X, y_fit, y_true, fit, evaluate,
-    pos_label,
+    pos_label, repeat=0,
 ):
     """Fit ``make(seed)`` on rows ``fit`` of ``(X, y_fit)``; score it on rows
     ``evaluate`` against ``y_true``."""
@@ -344,6 +345,7 @@ def _fit_and_score(
                 task=task,
                 dataset=dataset,
                 method=name,
+                repeat=repeat,
                 fold=fold,
                 seed=seed,
                 macro_f1=f1_score(y_true[evaluate], predicted, average="macro"),
@@ -360,11 +362,15 @@ def _fit_and_score(
 
 
 def classification(
-    datasets, quick, seeds, hexagan_params=None, variants=VARIANT_KEYS, with_peers=True
+    datasets, quick, seeds, hexagan_params=None, variants=VARIANT_KEYS,
+    with_peers=True, repeats=1,
 ):
     """Tasks of the classification tables (and a description of the data
     sets); seed s re-draws the models' randomness (the dirty data and the
-    folds stay fixed). ``hexagan_params``: data set -> keyword arguments of
+    folds stay fixed). Repeat r of ``repeats`` (``--repeats``) re-draws the
+    removed entries and labels (``dirty(seed=r)``) and the folds
+    (``random_state=r``): repeated stratified 5-fold CV; repeat 0 is the
+    single run's. ``hexagan_params``: data set -> keyword arguments of
     every HexaGANClassifier fitted on it (``--hexagan-params``); ``variants``:
     keys of :func:`hexagan_variants` (``--variants``); ``with_peers=False``
     fits HexaGAN alone (``--no-peers``, to add variants to an earlier run)."""
@@ -379,7 +385,6 @@ def classification(
         reduced = {} if quick else REDUCED_IMPUTERS.get(name, {})
         X, y = prepare(name, quick)
         natural = np.isnan(X).mean()
-        X_missing, y_partial = dirty(X, y, seed=0)
         pos_label = positive_label(y)
         described.append(
             f"{name} ({X.shape[0]} x {X.shape[1]}, {len(np.unique(y))} classes"
@@ -396,18 +401,22 @@ def classification(
             )
             + ")"
         )
-        folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
-        for method, make in methods.items():
-            for fold, (train, test) in enumerate(folds[:n_folds]):
-                cost = expected_seconds(
-                    method, len(train), X.shape[1], quick,
-                    (extra or {}).get("max_iter"),
-                )
-                for seed in seeds:
-                    tasks.append((cost, _fit_and_score, (
-                        "classification", name, method, fold, 10 * seed + fold,
-                        make, X_missing, y_partial, y, train, test, pos_label,
-                    )))
+        for repeat in range(repeats):
+            X_missing, y_partial = dirty(X, y, seed=repeat)
+            splitter = StratifiedKFold(5, shuffle=True, random_state=repeat)
+            folds = list(splitter.split(X, y))[:n_folds]
+            for method, make in methods.items():
+                for fold, (train, test) in enumerate(folds):
+                    cost = expected_seconds(
+                        method, len(train), X.shape[1], quick,
+                        (extra or {}).get("max_iter"),
+                    )
+                    for seed in seeds:
+                        tasks.append((cost, _fit_and_score, (
+                            "classification", name, method, fold,
+                            100 * repeat + 10 * seed + fold, make, X_missing,
+                            y_partial, y, train, test, pos_label, repeat,
+                        )))
     return tasks, described
 
 
@@ -607,14 +616,14 @@ SCORE_TABLES = (
         "classification",
         "macro_f1",
         "## Classification: macro-F1 on the test folds (mean ± sd over "
-        "folds and seeds), mean fit time",
+        "folds, seeds and repeats), mean fit time",
         True,
     ),
     (
         "classification",
         "pos_f1",
         "## Classification: F1 of the positive (minority) class on the test "
-        "folds, binary data sets (mean ± sd over folds and seeds)",
+        "folds, binary data sets (mean ± sd over folds, seeds and repeats)",
         False,
     ),
     (
@@ -633,11 +642,54 @@ SCORE_TABLES = (
 )
 
 
+#: Method the repeated-CV differences are taken against (the issue's cascade).
+REFERENCE = cascade_name("IterativeImputer", "smote")
+
+
+def _repeat_difference_table(rows):
+    """Markdown lines of every method's macro-F1 minus the reference's, per
+    repeat of the CV (mean over its folds and seeds), then mean +- sd over
+    the repeats and the repeats where the method scored at least as high.
+
+    The folds of one repeat share training rows, so their spread understates
+    the uncertainty; whole repeats (new removed entries, labels and folds)
+    are closer to independent draws."""
+    if "repeat" not in rows or rows.repeat.nunique() < 2:
+        return []
+    per_repeat = rows.groupby(["dataset", "method", "repeat"]).macro_f1.mean()
+    columns = [ds for ds in DATASETS if ds in set(rows.dataset)]
+    lines = [
+        f"## Classification, repeated CV: macro-F1 minus {REFERENCE}'s, per "
+        f"repeat (mean ± sd over {rows.repeat.nunique()} repeats; repeats "
+        "where the method scored at least as high)",
+        "",
+        "| method | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for method in rows.method.unique():
+        if method == REFERENCE:
+            continue
+        cells = []
+        for ds in columns:
+            if (ds, method) not in per_repeat.index or (ds, REFERENCE) not in per_repeat.index:
+                cells.append("—")
+                continue
+            diff = (per_repeat[(ds, method)] - per_repeat[(ds, REFERENCE)]).dropna()
+            cells.append(
+                f"{diff.mean():+.4f} ± {diff.std():.4f} "
+                f"({(diff >= 0).sum()}/{len(diff)})"
+            )
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
 def summarise(frame):
     lines = []
     for task, metric, title, fit_time in SCORE_TABLES:
         if "task" in frame and metric in frame:
             lines += _score_table(frame[frame.task == task], metric, title, fit_time)
+    if "task" in frame:
+        lines += _repeat_difference_table(frame[frame.task == "classification"])
     cost = frame[frame.task == "penalty_cost"] if "task" in frame else frame
     if len(cost):
         lines += [
@@ -702,6 +754,13 @@ def main():
         "--seeds", type=int, default=1, help="model seeds per test fold (default 1)"
     )
     parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="classification: repetitions of the 5-fold CV, each with its own "
+        "removed entries, removed labels and folds (default 1)",
+    )
+    parser.add_argument(
         "--n-jobs", type=int, default=2, help="fits run in parallel (default 2)"
     )
     parser.add_argument(
@@ -736,6 +795,7 @@ def main():
             hexagan_params,
             args.variants,
             with_peers=not args.no_peers,
+            repeats=args.repeats,
         )
         tasks += found
     started = time.perf_counter()
@@ -766,7 +826,9 @@ def main():
         "of natural missing values), 20% of labels removed, stratified CV, "
         "fitted on the training folds only, default hyperparameters (unless "
         "stated with the data sets below), nothing "
-        f"selected on the test fold. {len(seeds_used)} model seed(s) per fold; "
+        f"selected on the test fold. {args.repeats} repeat(s) of the CV (each "
+        "with its own removed entries, labels and folds), "
+        f"{len(seeds_used)} model seed(s) per fold; "
         f"{len(tasks)} tasks (a task fits one model, or one imputer and its two "
         f"cascades), {args.n_jobs} in parallel (fit times taken so), "
         f"{wall / 60:.1f} min of wall time, {fit_seconds / 3600:.2f} h of fit "
