@@ -43,7 +43,7 @@ imputation seeds, 5 epochs for the GANs, Madelon-like and credit_data cut
 to 600 rows and Madelon-like to 40 of its 500 features): its numbers only
 show that the pipeline runs. Results go to
 ``benchmarks/results/hexagan.{md,csv}`` (``results/quick/`` for --quick,
-``hexagan_<part>.*`` for --only).
+``hexagan_<part>.*`` for --only, ``*_repeated.*`` with --repeats).
 """
 
 import argparse
@@ -809,7 +809,11 @@ def main():
         # The selection run (--only selection) is kept apart: it chose the
         # default before this run; its table is repeated here.
         frame = pd.concat([frame, pd.read_csv(selected)], ignore_index=True)
-    stem = "hexagan" + (f"_{args.only}" if args.only else "")
+    stem = (
+        "hexagan"
+        + (f"_{args.only}" if args.only else "")
+        + ("_repeated" if args.repeats > 1 else "")
+    )
     frame.to_csv(out_dir / f"{stem}.csv", index=False)
     machine = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "

@@ -282,6 +282,8 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     _classifier_weight_decay = 1e-3
     #: C's layers with more inputs take smaller steps (``fan_in_param_groups``).
     _classifier_max_fan_in = 64
+    #: G_CG and D_CG step with ``learning_rate / _cg_lr_divisor``.
+    _cg_lr_divisor = 10
 
     _parameter_constraints = {
         **BaseTorchGAN._parameter_constraints,
@@ -486,7 +488,11 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         )
         if self.conditional_generation:
             optimizers.update(
-                self._rmsprop(networks, ("generator_cg", "discriminator_cg"), lr / 10)
+                self._rmsprop(
+                    networks,
+                    ("generator_cg", "discriminator_cg"),
+                    lr / self._cg_lr_divisor,
+                )
             )
         return optimizers
 
