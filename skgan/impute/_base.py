@@ -178,15 +178,6 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
 
         return validation_rmse
 
-    def _hidden_entry_error(self, rt, networks, x, m):
-        """Self-supervised imputation loss: hide some observed entries of a
-        mini-batch, impute them with one noise draw and return their mean
-        squared error."""
-        hidden = hide_observed(rt, m, hide_rate(m))
-        kept = m - hidden
-        imputed = self._impute_tensor(networks, x * kept, kept, rt.rand(*x.shape))
-        return ((imputed - x) ** 2 * hidden).sum() / hidden.sum().clamp_min(1)
-
     # -- transform ---------------------------------------------------------
     def _mean_imputation(self, networks, x, m, noise_bank):
         """Average of the imputations for every noise row of ``noise_bank``:
