@@ -72,3 +72,39 @@ def test_sample_leaves_out_empty_features():
     X[:, 0] = np.nan
     rows, missing = MisGANImputer(keep_empty_features=True, **FAST).fit(X).sample(3)
     assert rows.shape == missing.shape == (3, 3)
+
+
+class _RecordingMisGAN(MisGANImputer):
+    """MisGANImputer that records the missing share of every mask its
+    imputer is given."""
+
+    def _impute_tensor(self, networks, x, m, noise):
+        self.missing_shares_.append(1.0 - m.mean().item())
+        return super()._impute_tensor(networks, x, m, noise)
+
+
+@pytest.mark.parametrize("reconstruction_weight", [100.0, 0.0])
+def test_training_imputations_share_one_regime(reconstruction_weight):
+    # With the self-supervised term, every imputation made in training (the
+    # critic's, the adversarial and the reconstruction term's) hides the same
+    # extra share of observed entries; otherwise the imputer can tell the
+    # regimes apart by the number of missing entries and learn one behaviour
+    # for each (on a 500-feature table: RMSE 0.250 against the mean's 0.138).
+    rng = np.random.RandomState(0)
+    X = rng.rand(512, 20)
+    X[rng.rand(*X.shape) < 0.2] = np.nan
+    imputer = _RecordingMisGAN(
+        reconstruction_weight=reconstruction_weight,
+        max_iter=2,
+        random_state=0,
+        device="cpu",
+    )
+    imputer.missing_shares_ = []
+    imputer.fit(X)
+    shares = np.array(imputer.missing_shares_)
+    assert len(shares) > 10
+    if reconstruction_weight:
+        # 20% missing, then 20% of the observed entries hidden: about 36%.
+        assert shares.min() > 0.3
+    else:
+        assert shares.max() < 0.25
