@@ -175,6 +175,11 @@ def fill_missing(x, mask, noise):
     return mask * x + (1 - mask) * noise
 
 
+def masked_mse(predicted, target, mask):
+    """Mean squared error over the entries where ``mask`` is 1 (0 if none)."""
+    return ((predicted - target) ** 2 * mask).sum() / mask.sum().clamp_min(1.0)
+
+
 def masked_column_means(values, weights):
     """Per-column weighted means ``sum_b w_bi v_bi / sum_b w_bi``.
 

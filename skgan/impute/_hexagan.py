@@ -21,6 +21,7 @@ from .._nn import (
     projected_zero_centred_penalty,
     fill_missing,
     make_mlp,
+    masked_mse,
 )
 from ._base import BaseGANImputer, hide_observed, hide_rate
 
@@ -184,7 +185,7 @@ class HexaGANImputationMixin:
     def _imputation_loss(self, x, m, x_bar, feature_scores):
         """``L_G_MI + alpha_1 * L_recon`` from D_MI's feature scores."""
         adversarial = elementwise_generator_loss(feature_scores, m)
-        reconstruction = ((x_bar - x) ** 2 * m).sum() / m.sum().clamp_min(1.0)
+        reconstruction = masked_mse(x_bar, x, m)
         return adversarial + self.alpha * reconstruction
 
     def _hidden_reconstruction(self, rt, networks, x, m):
@@ -196,7 +197,7 @@ class HexaGANImputationMixin:
         x_bar = networks["generator_mi"](
             self._encode(networks, x * kept, kept, rt.rand(*x.shape))
         )
-        return ((x_bar - x) ** 2 * hidden).sum() / hidden.sum().clamp_min(1.0)
+        return masked_mse(x_bar, x, hidden)
 
     def _imputer_mi_update(
         self, rt, networks, optimizers, x, m, noise, critic_input=None

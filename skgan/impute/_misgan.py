@@ -14,6 +14,7 @@ from .._nn import (
     fill_missing,
     make_mlp,
     mask_data,
+    masked_mse,
     scale_grad,
     wgan_gp_critic_losses,
 )
@@ -318,7 +319,7 @@ class MisGANImputer(BaseGANImputer):
         with torch.no_grad():
             x_gen, m_gen = self._generate(networks, rt, len(x))
             kept = self._training_mask(rt, m)
-            x_imp = self._impute_tensor(networks, x * kept, kept, rt.rand(*x.shape))
+            x_imp = self._impute_tensor(networks, x, kept, rt.rand(*x.shape))
         # Real and fake inputs of D_m, D_x and D_i, in the order of CRITICS.
         real = torch.stack([m, mask_data(x, m, self.tau), x_gen])
         fake = torch.stack([m_gen, mask_data(x_gen, m_gen, self.tau), x_imp])
@@ -333,7 +334,7 @@ class MisGANImputer(BaseGANImputer):
         x, m = batch["x"], batch["m"]
         x_gen, m_gen = self._generate(networks, rt, len(x))
         kept = self._training_mask(rt, m)
-        x_imp = self._impute_tensor(networks, x * kept, kept, rt.rand(*x.shape))
+        x_imp = self._impute_tensor(networks, x, kept, rt.rand(*x.shape))
         critic = networks["critics"].member
         mask_critic, data_critic, imputer_critic = range(len(CRITICS))
         adv_mask = -critic(mask_critic, m_gen).mean()
@@ -344,9 +345,9 @@ class MisGANImputer(BaseGANImputer):
         imputer_real = critic(imputer_critic, scale_grad(x_gen, self.beta)).mean()
         adv_imputer = -critic(imputer_critic, x_imp).mean()
         if self.reconstruction_weight > 0:
-            hidden = m - kept
-            error = ((x_imp - x) ** 2 * hidden).sum() / hidden.sum().clamp_min(1)
-            adv_imputer = adv_imputer + self.reconstruction_weight * error
+            adv_imputer = adv_imputer + self.reconstruction_weight * masked_mse(
+                x_imp, x, m - kept
+            )
         generators = ("mask_generator", "data_generator", "imputer")
         apply_gradients(
             adv_mask + adv_data + imputer_real + adv_imputer,
