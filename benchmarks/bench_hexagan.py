@@ -43,7 +43,10 @@ imputation seeds, 5 epochs for the GANs, Madelon-like and credit_data cut
 to 600 rows and Madelon-like to 40 of its 500 features): its numbers only
 show that the pipeline runs. Results go to
 ``benchmarks/results/hexagan.{md,csv}`` (``results/quick/`` for --quick,
-``hexagan_<part>.*`` for --only, ``*_repeated.*`` with --repeats).
+``hexagan_<part>.*`` for --only, ``*_repeated.*`` with --repeats);
+``--summarise CSV`` prints the tables of a saved run again without fitting.
+With repeats, the differences to the cascade get 95% intervals from the
+corrected resampled t-test (:func:`corrected_resampled_interval`).
 """
 
 import argparse
@@ -60,6 +63,7 @@ import numpy as np
 import pandas as pd
 import torch
 from imblearn.over_sampling import SMOTE
+from scipy import stats
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
@@ -84,6 +88,8 @@ RESULTS = Path(__file__).parent / "results"
 DATASETS = ("breast", "wine", "madelon-like", "credit_data")
 #: Data sets of the pseudo-label selection and imputation sections.
 SMALL = ("breast", "wine")
+#: Folds of the stratified cross-validation.
+N_FOLDS = 5
 #: --quick: rows kept of the larger data sets (stratified), features kept of
 #: the wider ones (a fixed random subset), epochs of the GANs.
 QUICK_ROWS, QUICK_FEATURES, QUICK_EPOCHS = 600, 40, 5
@@ -403,7 +409,7 @@ def classification(
         )
         for repeat in range(repeats):
             X_missing, y_partial = dirty(X, y, seed=repeat)
-            splitter = StratifiedKFold(5, shuffle=True, random_state=repeat)
+            splitter = StratifiedKFold(N_FOLDS, shuffle=True, random_state=repeat)
             folds = list(splitter.split(X, y))[:n_folds]
             for method, make in methods.items():
                 for fold, (train, test) in enumerate(folds):
@@ -646,22 +652,36 @@ SCORE_TABLES = (
 REFERENCE = cascade_name("IterativeImputer", "smote")
 
 
-def _repeat_difference_table(rows):
-    """Markdown lines of every method's macro-F1 minus the reference's, per
-    repeat of the CV (mean over its folds and seeds), then mean +- sd over
-    the repeats and the repeats where the method scored at least as high.
+def corrected_resampled_interval(diff, n_folds=N_FOLDS, level=0.95):
+    """Mean and confidence interval of paired score differences from
+    repeated k-fold cross-validation, by the corrected resampled t-test.
 
-    The folds of one repeat share training rows, so their spread understates
-    the uncertainty; whole repeats (new removed entries, labels and folds)
-    are closer to independent draws."""
+    The ``J = k r`` differences of ``r`` repeats of ``k``-fold CV are not
+    independent (training sets overlap), so their sample variance ``s^2``
+    understates the variance of their mean. Nadeau and Bengio (2003) correct
+    it to ``(1 / J + n_test / n_train) s^2`` with ``n_test / n_train = 1 /
+    (k - 1)``; the interval is ``mean +- t_{J-1} sqrt(that)`` (Bouckaert and
+    Frank, 2004, recommend this test for repeated CV).
+    """
+    diff = np.asarray(diff, dtype=float)
+    n = len(diff)
+    se = np.sqrt((1 / n + 1 / (n_folds - 1)) * diff.var(ddof=1))
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * se
+    return diff.mean(), diff.mean() - half, diff.mean() + half
+
+
+def _difference_table(rows, title, unit, describe):
+    """Markdown lines of every method's macro-F1 minus the reference's.
+
+    Scores are averaged per ``unit`` (columns of ``rows``) before the
+    difference is taken; ``describe(diff)`` turns the differences of one
+    method on one data set into a cell."""
     if "repeat" not in rows or rows.repeat.nunique() < 2:
         return []
-    per_repeat = rows.groupby(["dataset", "method", "repeat"]).macro_f1.mean()
+    scores = rows.groupby(["dataset", "method", *unit]).macro_f1.mean()
     columns = [ds for ds in DATASETS if ds in set(rows.dataset)]
     lines = [
-        f"## Classification, repeated CV: macro-F1 minus {REFERENCE}'s, per "
-        f"repeat (mean ± sd over {rows.repeat.nunique()} repeats; repeats "
-        "where the method scored at least as high)",
+        title,
         "",
         "| method | " + " | ".join(columns) + " |",
         "|---|" + "---|" * len(columns),
@@ -671,16 +691,49 @@ def _repeat_difference_table(rows):
             continue
         cells = []
         for ds in columns:
-            if (ds, method) not in per_repeat.index or (ds, REFERENCE) not in per_repeat.index:
+            if (ds, method) not in scores.index or (ds, REFERENCE) not in scores.index:
                 cells.append("—")
                 continue
-            diff = (per_repeat[(ds, method)] - per_repeat[(ds, REFERENCE)]).dropna()
-            cells.append(
-                f"{diff.mean():+.4f} ± {diff.std():.4f} "
-                f"({(diff >= 0).sum()}/{len(diff)})"
-            )
+            cells.append(describe((scores[(ds, method)] - scores[(ds, REFERENCE)]).dropna()))
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return lines + [""]
+
+
+def _repeat_difference_table(rows):
+    """Differences per repeat of the CV (mean over its folds and seeds): mean
+    +- sd over the repeats and the repeats where the method scored at least
+    as high.
+
+    The folds of one repeat share training rows, so their spread understates
+    the uncertainty; whole repeats (new removed entries, labels and folds)
+    are closer to independent draws, though they score the same rows."""
+    title = (
+        f"## Classification, repeated CV: macro-F1 minus {REFERENCE}'s, per "
+        f"repeat (mean ± sd over {len(set(rows.get('repeat', ())))} "
+        "repeats; repeats where the method scored at least as high)"
+    )
+    return _difference_table(
+        rows,
+        title,
+        ["repeat"],
+        lambda d: f"{d.mean():+.4f} ± {d.std():.4f} ({(d >= 0).sum()}/{len(d)})",
+    )
+
+
+def _interval_table(rows):
+    """Differences over all test folds with the corrected resampled t
+    interval (:func:`corrected_resampled_interval`)."""
+    title = (
+        f"## Classification, repeated CV: macro-F1 minus {REFERENCE}'s over "
+        "all test folds, with a 95% interval (corrected resampled t-test, "
+        "Nadeau & Bengio 2003: the folds' variance times 1/J + 1/(k-1))"
+    )
+
+    def describe(diff):
+        mean, low, high = corrected_resampled_interval(diff)
+        return f"{mean:+.4f} [{low:+.4f}, {high:+.4f}]"
+
+    return _difference_table(rows, title, ["repeat", "fold"], describe)
 
 
 def summarise(frame):
@@ -689,7 +742,9 @@ def summarise(frame):
         if "task" in frame and metric in frame:
             lines += _score_table(frame[frame.task == task], metric, title, fit_time)
     if "task" in frame:
-        lines += _repeat_difference_table(frame[frame.task == "classification"])
+        classified = frame[frame.task == "classification"]
+        lines += _repeat_difference_table(classified)
+        lines += _interval_table(classified)
     cost = frame[frame.task == "penalty_cost"] if "task" in frame else frame
     if len(cost):
         lines += [
@@ -770,7 +825,17 @@ def main():
         help="where the .md and .csv go (default results/, results/quick/ "
         "with --quick)",
     )
+    parser.add_argument(
+        "--summarise",
+        type=Path,
+        default=None,
+        metavar="CSV",
+        help="print the tables of a saved run's CSV and fit nothing",
+    )
     args = parser.parse_args()
+    if args.summarise:
+        print(summarise(pd.read_csv(args.summarise)))
+        return
     hexagan_params = {}
     for item in args.hexagan_params:
         name, _, params = item.partition("=")
