@@ -26,6 +26,11 @@ folds only, with fixed hyperparameters; nothing is chosen on the test fold.
   (transductive: fit and transform on the same incomplete matrix, several
   seeds) of ``HexaGANImputer`` beside SimpleImputer, KNNImputer and
   IterativeImputer.
+* Generated rows (``--only samples``): on the training folds of breast
+  cancer and wine, rows of ``HexaGANClassifier.sample(y=class)`` and SMOTE's
+  rows (the cascade's) against the class's complete real rows: the share a
+  logistic regression fitted on complete data assigns to the requested
+  class, their spread, and their distance to the nearest real row.
 * Cost of the element-wise gradient penalty: time of a D_MI update with no
   penalty, with one backward pass per output, and with the vectorised pass.
 
@@ -460,6 +465,93 @@ def selection(datasets, quick):
     return tasks
 
 
+#: Rows generated per class by each method of the samples section.
+SAMPLES_PER_CLASS = 200
+
+
+def _generated_row_scores(X_class, generated, reference, label):
+    """Scores of rows generated for class ``label`` against that class's
+    complete real rows ``X_class``: the share ``reference`` (a classifier
+    fitted on complete data) assigns to ``label``; the mean per-feature
+    standard deviation of the generated rows over the real rows'; the median
+    distance of a generated row to its nearest real row over the median
+    distance of a real row to its nearest other real row."""
+    real_nn = np.sqrt(((X_class[:, None] - X_class[None]) ** 2).sum(-1))
+    np.fill_diagonal(real_nn, np.inf)
+    gen_nn = np.sqrt(((generated[:, None] - X_class[None]) ** 2).sum(-1))
+    return dict(
+        label_agreement=float((reference.predict(generated) == label).mean()),
+        spread_ratio=float(generated.std(0).mean() / X_class.std(0).mean()),
+        nn_distance_ratio=float(
+            np.median(gen_nn.min(1)) / np.median(real_nn.min(1))
+        ),
+    )
+
+
+def _sample_and_score(dataset, fold, seed, X, X_missing, y_partial, train, quick):
+    """Class-conditional rows of HexaGANClassifier.sample and of SMOTE (on
+    IterativeImputer's rows, as in the cascade), scored per class against
+    the complete training rows (breast cancer and wine have no natural
+    NaN)."""
+    X_fit, y_fit = X_missing[train], y_partial[train]
+    labeled = y_fit != -1
+    reference = _quiet_fit(
+        LogisticRegression(max_iter=5000), X[train][labeled], y_fit[labeled]
+    )
+    start = time.perf_counter()
+    hexagan = _quiet_fit(
+        HexaGANClassifier(random_state=seed, device="cpu", **_gan_params(quick)),
+        X_fit,
+        y_fit,
+    )
+    hexagan_time = time.perf_counter() - start
+    start = time.perf_counter()
+    imputed = _quiet_fit(IterativeImputer(random_state=seed, max_iter=20), X_fit)
+    X_lab, y_lab = imputed.transform(X_fit[labeled]), y_fit[labeled]
+    classes, counts = np.unique(y_lab, return_counts=True)
+    smote = SMOTE(
+        sampling_strategy={c: n + SAMPLES_PER_CLASS for c, n in zip(classes, counts)},
+        random_state=seed,
+    )
+    X_res, y_res = smote.fit_resample(X_lab, y_lab)
+    smote_time = time.perf_counter() - start
+    X_new, y_new = X_res[len(X_lab):], y_res[len(X_lab):]
+    rows = []
+    for label in classes:
+        X_class = X[train][labeled][y_lab == label]
+        generated = {
+            "HexaGANClassifier.sample": (
+                hexagan.sample(SAMPLES_PER_CLASS, y=label, random_state=seed)[0],
+                hexagan_time,
+            ),
+            "SMOTE (IterativeImputer rows)": (X_new[y_new == label], smote_time),
+        }
+        for method, (rows_of_class, seconds) in generated.items():
+            rows.append(dict(
+                task="samples", dataset=dataset, method=method, fold=fold,
+                seed=seed, label=label, fit_time_s=seconds,
+                **_generated_row_scores(X_class, rows_of_class, reference, label),
+            ))
+            print(rows[-1], flush=True)
+    return rows
+
+
+def samples(datasets, quick):
+    """Tasks of the generated-rows section: every training fold of the first
+    CV split, the classifier's ``sample`` against SMOTE's rows."""
+    tasks = []
+    for name in datasets:
+        X, y = prepare(name, quick)
+        X_missing, y_partial = dirty(X, y, seed=0)
+        folds = StratifiedKFold(N_FOLDS, shuffle=True, random_state=0).split(X, y)
+        for fold, (train, _) in enumerate(list(folds)[: 2 if quick else N_FOLDS]):
+            cost = expected_seconds("HexaGAN", len(train), X.shape[1], quick)
+            tasks.append((cost, _sample_and_score, (
+                name, fold, fold, X, X_missing, y_partial, train, quick,
+            )))
+    return tasks
+
+
 def _impute_and_score(dataset, method, seed, make, X, X_missing):
     removed = np.isnan(X_missing) & ~np.isnan(X)
     start = time.perf_counter()
@@ -645,6 +737,28 @@ SCORE_TABLES = (
         "## Imputation: RMSE on removed entries (mean ± sd over seeds)",
         True,
     ),
+    (
+        "samples",
+        "label_agreement",
+        "## Generated rows: share a logistic regression fitted on the complete "
+        "training rows assigns to the requested class (mean ± sd over folds "
+        "and classes), mean fit time",
+        True,
+    ),
+    (
+        "samples",
+        "spread_ratio",
+        "## Generated rows: mean per-feature standard deviation over the real "
+        "class rows' (1 = as spread out as the class)",
+        False,
+    ),
+    (
+        "samples",
+        "nn_distance_ratio",
+        "## Generated rows: median distance to the nearest real row of the "
+        "class over the real rows' median nearest-neighbour distance",
+        False,
+    ),
 )
 
 
@@ -768,7 +882,7 @@ def main():
     )
     parser.add_argument(
         "--only",
-        choices=["selection", "classification", "imputation", "penalty"],
+        choices=["selection", "classification", "imputation", "samples", "penalty"],
         default=None,
         help="one section (default: all but selection, whose saved table "
         "results/hexagan_selection.csv is repeated)",
@@ -852,6 +966,8 @@ def main():
         tasks += selection(small, args.quick)
     if args.only in (None, "imputation"):
         tasks += imputation(small, args.quick)
+    if args.only in (None, "samples"):
+        tasks += samples(small, args.quick)
     if args.only in (None, "classification"):
         found, described = classification(
             args.datasets,
@@ -914,6 +1030,19 @@ def main():
         ]
     if described:
         header += ["Classification data sets: " + "; ".join(described) + ".", ""]
+    if args.only in (None, "samples"):
+        header += [
+            f"Generated rows: on each training fold of the first split, "
+            f"{SAMPLES_PER_CLASS} rows per class from a default "
+            "HexaGANClassifier's `sample(y=class)` and as many SMOTE rows per "
+            "class from the IterativeImputer-filled labeled rows (the "
+            "cascade's), each compared with the class's complete real "
+            "training rows (breast cancer and wine have no natural NaN). A "
+            "useful generator is label-consistent (share near 1) and as "
+            "spread out as the class (ratio near 1) without copying its rows "
+            "(a nearest-neighbour ratio well above 0).",
+            "",
+        ]
     (out_dir / f"{stem}.md").write_text("\n".join(header) + "\n" + summarise(frame))
     print(summarise(frame))
 
