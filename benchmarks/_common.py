@@ -18,13 +18,13 @@ from pathlib import Path
 import numpy as np
 import sklearn
 import torch
+from joblib import Parallel, delayed, effective_n_jobs, parallel_config
 from sklearn.base import TransformerMixin
 from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
-from joblib import Parallel, delayed, effective_n_jobs, parallel_config
 from threadpoolctl import threadpool_limits
 
 import skgan

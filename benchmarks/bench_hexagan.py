@@ -516,9 +516,10 @@ def _sample_and_score(dataset, fold, seed, X, X_missing, y_partial, train, quick
     X_res, y_res = smote.fit_resample(X_lab, y_lab)
     smote_time = time.perf_counter() - start
     X_new, y_new = X_res[len(X_lab):], y_res[len(X_lab):]
+    X_complete = X[train][labeled]
     rows = []
     for label in classes:
-        X_class = X[train][labeled][y_lab == label]
+        X_class = X_complete[y_lab == label]
         generated = {
             "HexaGANClassifier.sample": (
                 hexagan.sample(SAMPLES_PER_CLASS, y=label, random_state=seed)[0],
@@ -676,6 +677,23 @@ def penalty_cost(repeats=200):
     return rows
 
 
+def _dataset_columns(rows):
+    """Data sets of ``rows`` in ``DATASETS`` order, any others after."""
+    present = set(rows.dataset)
+    columns = [ds for ds in DATASETS if ds in present]
+    return columns + sorted(present - set(columns))
+
+
+def _table_head(title, columns):
+    """Markdown lines of a section title and a method x ``columns`` header."""
+    return [
+        title,
+        "",
+        "| method | " + " | ".join(columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+
+
 def _score_table(rows, metric, title, fit_time=True):
     """Markdown lines of one method x data set table: mean +- sd of ``metric``
     and the mean fit time, for the rows of one task."""
@@ -685,15 +703,8 @@ def _score_table(rows, metric, title, fit_time=True):
     table = rows.groupby(["method", "dataset"]).agg(
         avg=(metric, "mean"), sd=(metric, "std"), fit=("fit_time_s", "mean")
     )
-    present = set(rows.dataset)
-    columns = [ds for ds in DATASETS if ds in present]
-    columns += sorted(present - set(columns))
-    lines = [
-        title,
-        "",
-        "| method | " + " | ".join(columns) + " |",
-        "|---|" + "---|" * len(columns),
-    ]
+    columns = _dataset_columns(rows)
+    lines = _table_head(title, columns)
     for method in rows.method.unique():
         cells = []
         for ds in columns:
@@ -793,13 +804,8 @@ def _difference_table(rows, title, unit, describe):
     if "repeat" not in rows or rows.repeat.nunique() < 2:
         return []
     scores = rows.groupby(["dataset", "method", *unit]).macro_f1.mean()
-    columns = [ds for ds in DATASETS if ds in set(rows.dataset)]
-    lines = [
-        title,
-        "",
-        "| method | " + " | ".join(columns) + " |",
-        "|---|" + "---|" * len(columns),
-    ]
+    columns = _dataset_columns(rows)
+    lines = _table_head(title, columns)
     for method in rows.method.unique():
         if method == REFERENCE:
             continue
