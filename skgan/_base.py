@@ -299,15 +299,20 @@ class BaseTorchGAN(BaseEstimator):
         return networks
 
     def _run_epoch(self, rt, networks, optimizers, averages, n_samples, batch_size):
-        """One pass over the data; returns the mean loss of every network."""
-        sums, counts = defaultdict(float), defaultdict(int)
+        """One pass over the data; returns the mean loss of every network.
+
+        The losses are summed on the device (in float64, as Python floats
+        would be) and read once per epoch: reading one per step would make
+        the CPU wait for the GPU at every step.
+        """
+        sums, counts = {}, defaultdict(int)
         for step, batch in enumerate(self._iter_batches(rt, n_samples, batch_size)):
             for name, loss in self._train_step(rt, networks, optimizers, batch, step).items():
-                sums[name] += float(loss)
+                sums[name] = sums.get(name, 0.0) + loss.detach().to(torch.float64)
                 counts[name] += 1
             for name, average in averages.items():
                 average.update_parameters(networks[name])
-        return {name: sums[name] / counts[name] for name in sums}
+        return {name: float(sums[name]) / counts[name] for name in sums}
 
     def _make_averages(self, networks):
         """Moving averages of the networks named in ``_averaged_networks``.
