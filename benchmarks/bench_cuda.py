@@ -1,0 +1,141 @@
+"""Fit time on a GPU against the CPU of the same machine, by table size.
+
+Where does ``device="cuda"`` pay? The networks of skgan are small (hidden
+widths of 64 to 256), so one mini-batch update is a few hundred small
+kernels: on a GPU its time is mostly launch latency and hardly grows with the
+table, while on the CPU it grows with the batch and the width. This script
+fits each estimator for about 400 updates on tables of growing size, once
+with ``device="cuda"`` and once with ``device="cpu"`` (the CPU with the
+library's own thread setting), and writes ``results/cuda.md`` and ``.csv``.
+
+Tables: breast cancer (569 x 30, 20% MCAR, 20% of labels removed) and
+``make_classification`` tables of 5000 x 60, 10000 x 100 and 20000 x 200
+(20% minority, the same missingness). CUDA is warmed up before the first
+timed fit, so no fit pays for its start.
+
+Run ``python benchmarks/bench_cuda.py`` on a machine with CUDA.
+"""
+
+import argparse
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.preprocessing import MinMaxScaler
+
+from _common import RESULTS, machine_info, markdown_table
+from skgan import GAMOResampler, HexaGANClassifier, MisGANImputer
+
+#: Mini-batch updates per timed fit (rounded up to whole epochs).
+UPDATES = 400
+SHAPES = ("breast", "5000x60", "10000x100", "20000x200")
+ESTIMATORS = {
+    "HexaGANClassifier": (HexaGANClassifier, lambda m, d: m.fit(d["X_missing"], d["y_partial"])),
+    "MisGANImputer": (MisGANImputer, lambda m, d: m.fit(d["X_missing"])),
+    "GAMOResampler": (GAMOResampler, lambda m, d: m.fit_resample(d["X"], d["y"])),
+}
+
+
+def table(shape):
+    """The complete table, its 20% MCAR copy and labels with 20% removed."""
+    if shape == "breast":
+        X, y = load_breast_cancer(return_X_y=True)
+    else:
+        n, d = map(int, shape.split("x"))
+        X, y = make_classification(
+            n, d, n_informative=d // 5, weights=[0.8], random_state=0
+        )
+    X = MinMaxScaler().fit_transform(X)
+    rng = np.random.RandomState(0)
+    return {
+        "X": X,
+        "y": y,
+        "X_missing": np.where(rng.rand(*X.shape) < 0.2, np.nan, X),
+        "y_partial": np.where(rng.rand(len(y)) < 0.2, -1, y),
+    }
+
+
+def epochs_for(make, n_samples):
+    """Epochs that make about ``UPDATES`` mini-batch updates."""
+    batches = math.ceil(n_samples / make()._effective_batch_size(n_samples))
+    return math.ceil(UPDATES / batches)
+
+
+def timed_fit(make, fit, data, device, epochs):
+    model = make(device=device, random_state=0, max_iter=epochs)
+    if device == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    fit(model, data)
+    if device == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+def measure():
+    rows = []
+    for shape in SHAPES:
+        data = table(shape)
+        for name, (make, fit) in ESTIMATORS.items():
+            epochs = epochs_for(make, len(data["y"]))
+            for device in ("cuda", "cpu"):
+                seconds = timed_fit(make, fit, data, device, epochs)
+                rows.append(dict(shape=shape, estimator=name, device=device,
+                                 epochs=epochs, fit_s=round(seconds, 2)))
+                print(rows[-1], flush=True)
+    return pd.DataFrame(rows)
+
+
+def report(frame):
+    wide = frame.pivot_table(
+        index=["estimator", "shape"], columns="device", values="fit_s"
+    ).reindex(
+        pd.MultiIndex.from_product([list(ESTIMATORS), list(SHAPES)])
+    )
+    lines = [
+        "# Fit time: CUDA against the CPU of the same machine",
+        "",
+        "Written by `benchmarks/bench_cuda.py`. About "
+        f"{UPDATES} mini-batch updates per fit (a fifth of a default fit), "
+        "default hyperparameters otherwise, `random_state=0`; the CPU with "
+        "skgan's own thread setting (one thread below about 3e7 "
+        "multiply-adds per layer and batch, else torch's). CUDA warmed up "
+        "before the first timed fit.",
+        "",
+        *(f"- {line}" for line in machine_info()),
+        f"- GPU: {torch.cuda.get_device_name(0)}",
+        "",
+        *markdown_table(
+            ["estimator", "table", "cuda", "cpu", "cpu / cuda"],
+            [
+                (name, shape, f"{row.cuda:.1f} s", f"{row.cpu:.1f} s",
+                 f"{row.cpu / row.cuda:.2f}")
+                for (name, shape), row in wide.iterrows()
+            ],
+        ),
+    ]
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if not torch.cuda.is_available():
+        raise SystemExit("bench_cuda.py needs a machine with CUDA.")
+    # Start CUDA before timing anything.
+    torch.ones(64, 64, device="cuda").matmul(torch.ones(64, 64, device="cuda"))
+    torch.cuda.synchronize()
+    frame = measure()
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(args.output_dir / "cuda.csv", index=False)
+    (args.output_dir / "cuda.md").write_text("\n".join(report(frame)) + "\n")
+    print("\n".join(report(frame)))
+
+
+if __name__ == "__main__":
+    main()
