@@ -58,14 +58,38 @@ def training_threads(networks, batch_size, device):
     return 1 if device.type == "cpu" and batch_size * largest < SINGLE_THREAD_WORK else None
 
 
-def resolve_device(device):
+#: ``device="auto"`` takes a visible GPU only when a mini-batch update does
+#: at least this much work (see :func:`update_work`). skgan's networks are
+#: small, so on a GPU an update costs about the same at any table size
+#: (kernel launches); on the CPU it grows with the table. On an H100 against
+#: its machine's CPU (``benchmarks/results/cuda.md``) the CPU was 1.4-3 times
+#: faster at 1.2e5 (breast cancer); at 5.6e5 (5000 x 60) each won for one
+#: estimator and tied for the third; from 3.1e6 (10000 x 100) the GPU was up to
+#: 3.2 times faster (GAMO even there, 2.3 times faster at 1.3e7).
+AUTO_CUDA_MIN_WORK = 10**6
+
+
+def auto_hidden_width(n_features):
+    """``hidden_size="auto"`` of MisGAN and HexaGAN: ``2 d`` within [64, 256]."""
+    return int(np.clip(2 * n_features, 64, 256))
+
+
+def update_work(batch_size, n_features):
+    """Size of one mini-batch update: rows x features x ``"auto"`` hidden
+    width, the multiply-adds of a first layer of such a network."""
+    return batch_size * n_features * auto_hidden_width(n_features)
+
+
+def resolve_device(device, work=math.inf):
     """Turn the ``device`` parameter into a :class:`torch.device`.
 
-    ``"auto"`` picks the first CUDA device when one is visible, else the CPU.
+    ``"auto"`` picks the first CUDA device when one is visible and ``work``
+    (see :func:`update_work`) reaches ``AUTO_CUDA_MIN_WORK``, else the CPU.
     Asking for CUDA on a machine without it is a ``ValueError``.
     """
     if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        use_cuda = torch.cuda.is_available() and work >= AUTO_CUDA_MIN_WORK
+        return torch.device("cuda" if use_cuda else "cpu")
     try:
         resolved = torch.device(device)
     except RuntimeError as exc:
@@ -199,9 +223,12 @@ class BaseTorchGAN(BaseEstimator):
         return int(np.clip(math.ceil(self._auto_steps / batches), low, high))
 
     # -- runtime -----------------------------------------------------------
-    def _make_runtime(self):
-        """Resolve the device into ``device_`` and seed a fresh runtime."""
-        self.device_ = resolve_device(self.device)
+    def _make_runtime(self, n_samples, n_features):
+        """Resolve the device into ``device_`` (``"auto"`` by the size of an
+        update on an ``n_samples x n_features`` table) and seed a fresh
+        runtime."""
+        work = update_work(self._effective_batch_size(n_samples), n_features)
+        self.device_ = resolve_device(self.device, work)
         return TorchRuntime(self.device_, draw_seed(self.random_state))
 
     def _inference_device(self):

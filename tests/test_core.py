@@ -6,6 +6,7 @@ Budgets are tiny (``max_iter`` 2-5 on a few dozen rows): these tests check
 plumbing, not quality.
 """
 
+import math
 import os
 import pickle
 import re
@@ -18,13 +19,21 @@ import pytest
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from skgan import MisGANImputer
+from skgan import (
+    GAINImputer,
+    GAMOResampler,
+    HexaGANClassifier,
+    HexaGANImputer,
+    MisGANImputer,
+)
 from skgan._base import (
+    AUTO_CUDA_MIN_WORK,
     training_threads,
     MAX_DIVERGENCE_RETRIES,
     TorchRuntime,
     draw_seed,
     resolve_device,
+    update_work,
 )
 from skgan._nn import StackedMLP, apply_gradients, make_mlp, wgan_gp_critic_losses
 from skgan.impute._base import MinMaxScaling, missing_mask
@@ -83,6 +92,44 @@ def test_auto_device_resolved_into_device_(no_cuda):
     imputer = _imputer(device="auto").fit(_data())
     assert imputer.device == "auto"
     assert imputer.device_ == torch.device("cpu")
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """Pretend a GPU is visible (nothing here allocates on it)."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+
+
+def test_auto_device_takes_a_gpu_only_for_large_updates(fake_cuda):
+    # Breast cancer's size (batch 64, 30 features): the CPU was faster there.
+    assert update_work(64, 30) < AUTO_CUDA_MIN_WORK
+    assert resolve_device("auto", update_work(64, 30)) == torch.device("cpu")
+    # 20000 x 200 (batch 256): the GPU was faster.
+    assert update_work(256, 200) >= AUTO_CUDA_MIN_WORK
+    assert resolve_device("auto", update_work(256, 200)) == torch.device("cuda")
+    # Explicit devices are taken as given.
+    assert resolve_device("cuda", 0) == torch.device("cuda")
+    assert resolve_device("cpu", math.inf) == torch.device("cpu")
+
+
+@pytest.mark.parametrize(
+    "make, fit",
+    [
+        (MisGANImputer, lambda est, X, y: est.fit(X)),
+        (GAINImputer, lambda est, X, y: est.fit(X)),
+        (HexaGANImputer, lambda est, X, y: est.fit(X)),
+        (HexaGANClassifier, lambda est, X, y: est.fit(X, y)),
+        (GAMOResampler, lambda est, X, y: est.fit_resample(np.nan_to_num(X), y)),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_auto_device_keeps_a_small_table_on_the_cpu_beside_a_gpu(fake_cuda, make, fit):
+    X = _data()
+    y = np.arange(len(X)) % 3 == 0
+    estimator = make(device="auto", max_iter=1, random_state=0)
+    fit(estimator, X, y)
+    assert estimator.device_ == torch.device("cpu")
 
 
 # -- seeding and building blocks --------------------------------------------

@@ -116,7 +116,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         self._valid_features = ~mask.all(axis=0)
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
-        rt = self._make_runtime()
+        rt = self._make_runtime(*X.shape)
         rt.data = {
             "x": rt.tensor(self.scaling_.scale(X, mask)),
             "m": rt.tensor(~mask),

@@ -73,8 +73,9 @@ class GAINImputer(BaseGANImputer):
         noise is small (``noise_scale``), so one draw is close to their
         mean.
     device : str, default="auto"
-        Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA if
-        available).
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
+        when one mini-batch update is large enough to gain from it (tables
+        of about 10000 x 100 and up), else the CPU.
     random_state : int, RandomState instance or None, default=None
         Seeds the weights, the noise, the hints and the batches.
     verbose : int, default=0

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._base import auto_hidden_width
 from .._nn import (
     apply_gradients,
     elementwise_critic_loss,
@@ -41,7 +42,7 @@ def hidden_width(n_features, hidden_size):
     """
     if hidden_size != "auto":
         return int(hidden_size)
-    return int(np.clip(2 * n_features, 64, 256))
+    return auto_hidden_width(n_features)
 
 
 def fan_in_param_groups(network, lr, max_fan_in=None):
@@ -327,7 +328,9 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     transform_draws : int, default=16
         Number of noise draws averaged by :meth:`transform`.
     device : str, default="auto"
-        Torch device: "cpu", "cuda", "cuda:1", ... or "auto".
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
+        when one mini-batch update is large enough to gain from it (tables
+        of about 10000 x 100 and up), else the CPU.
     random_state : int, RandomState instance or None, default=None
         Seeds the weights, the noise and the batches.
     verbose : int, default=0

@@ -7,7 +7,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._base import draw_seed, to_numpy
+from .._base import auto_hidden_width, draw_seed, to_numpy
 from .._nn import (
     StackedMLP,
     apply_gradients,
@@ -23,10 +23,6 @@ from ._base import BaseGANImputer, hide_observed, hide_rate
 
 #: History names of the three critics, members of one StackedMLP in this order.
 CRITICS = ("mask_critic", "data_critic", "imputer_critic")
-
-
-def _auto_width(n_features):
-    return int(np.clip(2 * n_features, 64, 256))
 
 
 class MisGANImputer(BaseGANImputer):
@@ -118,8 +114,9 @@ class MisGANImputer(BaseGANImputer):
     transform_draws : int, default=16
         Number of imputer draws averaged by :meth:`transform`.
     device : str, default="auto"
-        Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA if
-        available).
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
+        when one mini-batch update is large enough to gain from it (tables
+        of about 10000 x 100 and up), else the CPU.
     random_state : int, RandomState instance or None, default=None
         Seeds the weights, the noise and the batches.
     verbose : int, default=0
@@ -253,7 +250,7 @@ class MisGANImputer(BaseGANImputer):
 
     # -- networks ----------------------------------------------------------
     def _sizes(self, n_features):
-        width = _auto_width(n_features) if self.hidden_size == "auto" else self.hidden_size
+        width = auto_hidden_width(n_features) if self.hidden_size == "auto" else self.hidden_size
         latent = width if self.latent_dim == "auto" else self.latent_dim
         return width, latent
 

@@ -199,7 +199,7 @@ class _BaseGAMO(BaseTorchGAN):
         """
         n_samples, n_classes = len(X), len(n_generate)
         self.scaler_ = _Standardizer(X)
-        rt = self._make_runtime()
+        rt = self._make_runtime(*X.shape)
         rt.data = {
             "x": rt.tensor(self.scaler_.transform(X)),
             "y": torch.as_tensor(y_idx, dtype=torch.long, device=rt.device),
@@ -409,8 +409,9 @@ _GAMO_PARAMS_DOC = """
         drawn once per fit (``anchor_indices_``). This bounds the memory of
         the generator, see Notes.
     device : str, default="auto"
-        Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (CUDA if
-        available).
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
+        when one mini-batch update is large enough to gain from it (tables
+        of about 10000 x 100 and up), else the CPU.
     random_state : int, RandomState instance or None, default=None
         Seeds the weights, the latent noise, the mini-batches and the anchors.
     verbose : int, default=0

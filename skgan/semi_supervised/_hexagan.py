@@ -192,7 +192,9 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         Noise draws of the imputation averaged by :meth:`predict_proba` and
         :meth:`impute`.
     device : str, default="auto"
-        Torch device: "cpu", "cuda", "cuda:1", ... or "auto".
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
+        when one mini-batch update is large enough to gain from it (tables
+        of about 10000 x 100 and up), else the CPU.
     random_state : int, RandomState instance or None, default=None
         Seeds the weights, the noise and the batches.
     verbose : int, default=0
@@ -409,7 +411,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             )
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
-        rt = self._make_runtime()
+        rt = self._make_runtime(*X.shape)
         rt.data = {
             "x": rt.tensor(self.scaling_.scale(X, mask)),
             "m": rt.tensor(~mask),
