@@ -6,14 +6,17 @@ kernels: on a GPU its time is mostly launch latency and hardly grows with the
 table, while on the CPU it grows with the batch and the width. This script
 fits each estimator for about 400 updates on tables of growing size, once
 with ``device="cuda"`` and once with ``device="cpu"`` (the CPU with the
-library's own thread setting), and writes ``results/cuda.md`` and ``.csv``.
+library's own thread setting), and writes ``results/cuda.md``, ``.csv`` and
+``cuda.png`` (fit time against the size of one update, with the size from
+which ``device="auto"`` takes a GPU).
 
 Tables: breast cancer (569 x 30, 20% MCAR, 20% of labels removed) and
 ``make_classification`` tables of 5000 x 60, 10000 x 100 and 20000 x 200
 (20% minority, the same missingness). CUDA is warmed up before the first
 timed fit, so no fit pays for its start.
 
-Run ``python benchmarks/bench_cuda.py`` on a machine with CUDA.
+Run ``python benchmarks/bench_cuda.py`` on a machine with CUDA;
+``--plot CSV`` redraws the figure from a saved run (no CUDA needed).
 """
 
 import argparse
@@ -27,12 +30,15 @@ import torch
 from sklearn.datasets import load_breast_cancer, make_classification
 from sklearn.preprocessing import MinMaxScaler
 
-from _common import RESULTS, machine_info, markdown_table
+from _common import RESULTS, machine_info, markdown_table, pyplot
 from skgan import GAMOResampler, HexaGANClassifier, MisGANImputer
+from skgan._base import AUTO_CUDA_MIN_WORK, update_work
 
 #: Mini-batch updates per timed fit (rounded up to whole epochs).
 UPDATES = 400
 SHAPES = ("breast", "5000x60", "10000x100", "20000x200")
+#: Rows x features of every shape.
+SIZES = {"breast": (569, 30), **{s: tuple(map(int, s.split("x"))) for s in SHAPES[1:]}}
 ESTIMATORS = {
     "HexaGANClassifier": (HexaGANClassifier, lambda m, d: m.fit(d["X_missing"], d["y_partial"])),
     "MisGANImputer": (MisGANImputer, lambda m, d: m.fit(d["X_missing"])),
@@ -90,6 +96,34 @@ def measure():
     return pd.DataFrame(rows)
 
 
+def plot(frame, path):
+    """Fit time against the size of one update (see ``update_work``), one
+    panel per estimator, with the size from which ``device="auto"`` takes a
+    GPU."""
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(ESTIMATORS), figsize=(4 * len(ESTIMATORS), 3.6))
+    for ax, (name, (make, _)) in zip(axes, ESTIMATORS.items()):
+        rows = frame[frame.estimator == name]
+        for device, style in (("cuda", "o-"), ("cpu", "s--")):
+            points = sorted(
+                (update_work(make()._effective_batch_size(SIZES[r.shape][0]),
+                             SIZES[r.shape][1]), r.fit_s)
+                for r in rows[rows.device == device].itertuples()
+            )
+            ax.plot(*zip(*points), style, label=device)
+        ax.axvline(AUTO_CUDA_MIN_WORK, color="grey", lw=0.8, ls=":",
+                   label='device="auto": GPU from here')
+        ax.set_xscale("log")
+        ax.set_ylim(bottom=0)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("rows per batch x features x hidden width")
+    axes[0].set_ylabel(f"fit time, about {UPDATES} updates (s)")
+    axes[0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def report(frame):
     wide = frame.pivot_table(
         index=["estimator", "shape"], columns="device", values="fit_s"
@@ -117,6 +151,8 @@ def report(frame):
                 for (name, shape), row in wide.iterrows()
             ],
         ),
+        "",
+        "![fit time against the size of one update](cuda.png)",
     ]
     return lines
 
@@ -124,7 +160,12 @@ def report(frame):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    parser.add_argument("--plot", type=Path, metavar="CSV",
+                        help="only redraw cuda.png beside a saved run's CSV")
     args = parser.parse_args()
+    if args.plot:
+        plot(pd.read_csv(args.plot), args.plot.with_suffix(".png"))
+        return
     if not torch.cuda.is_available():
         raise SystemExit("bench_cuda.py needs a machine with CUDA.")
     # Start CUDA before timing anything.
@@ -134,6 +175,7 @@ def main():
     args.output_dir.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.output_dir / "cuda.csv", index=False)
     (args.output_dir / "cuda.md").write_text("\n".join(report(frame)) + "\n")
+    plot(frame, args.output_dir / "cuda.png")
     print("\n".join(report(frame)))
 
 
