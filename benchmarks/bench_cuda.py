@@ -51,7 +51,7 @@ def table(shape):
     if shape == "breast":
         X, y = load_breast_cancer(return_X_y=True)
     else:
-        n, d = map(int, shape.split("x"))
+        n, d = SIZES[shape]
         X, y = make_classification(
             n, d, n_informative=d // 5, weights=[0.8], random_state=0
         )
@@ -174,9 +174,10 @@ def main():
     frame = measure()
     args.output_dir.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.output_dir / "cuda.csv", index=False)
-    (args.output_dir / "cuda.md").write_text("\n".join(report(frame)) + "\n")
+    text = "\n".join(report(frame)) + "\n"
+    (args.output_dir / "cuda.md").write_text(text)
     plot(frame, args.output_dir / "cuda.png")
-    print("\n".join(report(frame)))
+    print(text)
 
 
 if __name__ == "__main__":

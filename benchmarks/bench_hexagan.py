@@ -1049,8 +1049,9 @@ def main():
             "(a nearest-neighbour ratio well above 0).",
             "",
         ]
-    (out_dir / f"{stem}.md").write_text("\n".join(header) + "\n" + summarise(frame))
-    print(summarise(frame))
+    tables = summarise(frame)
+    (out_dir / f"{stem}.md").write_text("\n".join(header) + "\n" + tables)
+    print(tables)
 
 
 if __name__ == "__main__":
