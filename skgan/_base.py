@@ -8,10 +8,11 @@ the CPU.
 """
 
 import copy
+import functools
 import math
-from contextlib import contextmanager
 import warnings
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -26,6 +27,11 @@ from tqdm.auto import tqdm
 
 #: Number of times a diverging epoch is retried with halved learning rates.
 MAX_DIVERGENCE_RETRIES = 3
+#: An epoch whose mean loss of some network exceeds this in magnitude is
+#: treated as diverged, as a non-finite one is. skgan's losses are O(1) to
+#: O(100) on healthy fits (data in [0, 1] or standardised, default weights);
+#: a runaway step size drives them to 1e15-1e32 while they stay finite.
+RUNAWAY_LOSS = 1e8
 #: Training on the CPU uses one intra-op thread when the largest matrix
 #: product of a step has fewer multiply-adds than this: at that size a second
 #: thread saves little, and on a busy machine OpenMP threads waiting for one
@@ -94,6 +100,11 @@ def resolve_device(device, work=math.inf):
         resolved = torch.device(device)
     except RuntimeError as exc:
         raise ValueError(f"device={device!r} is not a valid torch device.") from exc
+    if resolved.type not in ("cpu", "cuda"):
+        raise ValueError(
+            f"device={device!r} is not supported: skgan trains on 'cpu', 'cuda' "
+            "(or 'cuda:N') or picks one with 'auto'."
+        )
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available on this "
@@ -102,12 +113,43 @@ def resolve_device(device, work=math.inf):
     return resolved
 
 
+def fit_method(fit):
+    """Decorator of the public methods that fit an estimator.
+
+    A fit is all or nothing: if it raises -- invalid input, diverging
+    training, an interrupt -- the estimator's attributes are put back as they
+    were before the call, so a refit that fails leaves the previous model
+    whole and a first fit that fails leaves an unfitted estimator. The fit
+    runs with gradients on and outside ``torch.inference_mode``, whatever the
+    caller's torch context.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = dict(self.__dict__)
+        try:
+            with torch.inference_mode(False), torch.enable_grad():
+                return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    return wrapper
+
+
 @dataclass
 class TorchRuntime:
     """Device, random generators and training tensors for one ``fit`` call.
 
     Lives only for the duration of the call: generators cannot be pickled and
     must not outlive the fit that seeded them.
+
+    ``seed`` is spread by :class:`numpy.random.SeedSequence` into independent
+    streams: ``cpu_generator`` (initial weights, row orders), ``generator``
+    (training noise, on the device) and ``numpy_generator`` (choices made in
+    NumPy). Seeding two generators with the same integer would replay, on the
+    CPU, the numbers of the weight initialisation as training noise.
     """
 
     device: torch.device
@@ -115,8 +157,12 @@ class TorchRuntime:
     data: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        self.cpu_generator = torch.Generator().manual_seed(self.seed)
-        self.generator = torch.Generator(device=self.device).manual_seed(self.seed)
+        weights, noise, choices = np.random.SeedSequence(self.seed).spawn(3)
+        self.cpu_generator = torch.Generator().manual_seed(_torch_seed(weights))
+        self.generator = torch.Generator(device=self.device).manual_seed(
+            _torch_seed(noise)
+        )
+        self.numpy_generator = np.random.default_rng(choices)
 
     def rand(self, *shape):
         """Uniform noise on ``[0, 1)`` (float32, whatever torch's default dtype)."""
@@ -143,6 +189,11 @@ class TorchRuntime:
     def tensor(self, array):
         """A float32 tensor on the runtime's device."""
         return torch.as_tensor(np.asarray(array, dtype=np.float32), device=self.device)
+
+
+def _torch_seed(seed_sequence):
+    """A 63-bit integer seed for a torch generator from a ``SeedSequence``."""
+    return int(seed_sequence.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
 
 def draw_seed(random_state):
@@ -250,8 +301,9 @@ class BaseTorchGAN(BaseEstimator):
         order = rt.permutation(n_samples).to(rt.device)
         for start in range(0, n_samples, batch_size):
             idx = order[start : start + batch_size]
-            if len(idx) < 2 and start > 0:
-                # A one-row tail carries no batch statistics; skip it.
+            if len(idx) == 1 and batch_size > 1:
+                # A one-row tail of larger batches carries no batch
+                # statistics; skip it. With batch_size=1 every batch is a row.
                 continue
             yield {key: value[idx] for key, value in rt.data.items()}
 
@@ -279,14 +331,14 @@ class BaseTorchGAN(BaseEstimator):
             leave=False,
         )
         threads = training_threads(networks, batch_size, rt.device)
-        with progress, torch.enable_grad(), intra_op_threads(threads):
+        with progress, intra_op_threads(threads):
             epoch = -1
             for epoch in progress:
                 self._set_train_mode(networks, True)
                 losses = self._run_epoch(
                     rt, networks, optimizers, averages, n_samples, batch_size
                 )
-                if not all(map(math.isfinite, losses.values())):
+                if not all(map(_is_sane_loss, losses.values())):
                     retries += 1
                     _check_retries(retries, epoch, losses)
                     _restore(_with_averages(networks, averages), optimizers, checkpoint)
@@ -296,9 +348,10 @@ class BaseTorchGAN(BaseEstimator):
                 for name, value in losses.items():
                     history[name].append(value)
                 if use_validation:
-                    self._set_train_mode(networks, False)
+                    kept = _kept_networks(networks, averages)
+                    self._set_train_mode(kept, False)
                     with torch.no_grad():
-                        val = float(validation(_kept_networks(networks, averages)))
+                        val = float(validation(kept))
                     history["validation"].append(val)
                     losses["validation"] = val
                     if val < best_loss - 1e-6:
@@ -416,17 +469,24 @@ def _scale_learning_rates(optimizers, factor):
             group["lr"] *= factor
 
 
+def _is_sane_loss(value):
+    """Finite and not running away (see ``RUNAWAY_LOSS``)."""
+    return math.isfinite(value) and abs(value) <= RUNAWAY_LOSS
+
+
 def _check_retries(retries, epoch, losses):
-    bad = sorted(name for name, value in losses.items() if not math.isfinite(value))
+    bad = sorted(name for name, value in losses.items() if not _is_sane_loss(value))
     if retries > MAX_DIVERGENCE_RETRIES:
         raise RuntimeError(
-            f"Training diverged: non-finite loss for {', '.join(bad)} at epoch "
+            f"Training diverged: non-finite or runaway (above {RUNAWAY_LOSS:.0e} "
+            f"in magnitude) loss for {', '.join(bad)} at epoch "
             f"{epoch + 1}, still after {MAX_DIVERGENCE_RETRIES} restarts from the "
             "last finite state with halved learning rates. Lower the learning "
             "rate or check the input scale."
         )
     warnings.warn(
-        f"Non-finite loss for {', '.join(bad)} at epoch {epoch + 1}; rolled back "
+        f"Non-finite or runaway loss for {', '.join(bad)} at epoch {epoch + 1}; "
+        "rolled back "
         "to the last finite state and halved the learning rates.",
         ConvergenceWarning,
     )

@@ -23,7 +23,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._base import BaseTorchGAN, draw_seed, to_numpy
+from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
 
 #: Noise draws averaged when scoring the early-stopping signal.
 VALIDATION_DRAWS = 4
@@ -90,6 +90,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
     }
 
     # -- fit ---------------------------------------------------------------
+    @fit_method
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fit the imputer's networks on ``X``.

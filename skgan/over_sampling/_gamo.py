@@ -25,7 +25,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
-from .._base import BaseTorchGAN, to_numpy
+from .._base import BaseTorchGAN, fit_method, to_numpy
 from .._nn import apply_gradients, make_mlp
 
 #: Upper bound on ``rows x anchors`` entries of one block of convex weights
@@ -207,11 +207,12 @@ class _BaseGAMO(BaseTorchGAN):
         self.generated_classes_ = np.flatnonzero(np.asarray(n_generate) > 0)
         anchors = []
         self.anchor_indices_ = {}
-        rng = np.random.default_rng(rt.seed)
         for c in self.generated_classes_:
             rows = np.flatnonzero(y_idx == c)
             if len(rows) > self.max_anchors:
-                rows = np.sort(rng.choice(rows, self.max_anchors, replace=False))
+                rows = np.sort(
+                    rt.numpy_generator.choice(rows, self.max_anchors, replace=False)
+                )
             self.anchor_indices_[int(c)] = rows
             anchors.append(rt.data["x"][torch.as_tensor(rows, device=rt.device)])
         gen_counts = np.asarray(n_generate, dtype=np.float64)[self.generated_classes_]
@@ -585,6 +586,28 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         self.random_state = random_state
         self.verbose = verbose
 
+    @fit_method
+    def fit_resample(self, X, y, **params):
+        """Train GAMO's game on ``X, y`` and over-sample with its generator.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows (no missing values).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Extra parameters, passed on as imbalanced-learn's samplers do.
+
+        Returns
+        -------
+        X_resampled : ndarray of shape (n_samples_new, n_features)
+            The original rows, unchanged and first, then the generated ones.
+        y_resampled : ndarray of shape (n_samples_new,)
+            Their labels.
+        """
+        return super().fit_resample(X, y, **params)
+
     def _check_X_y(self, X, y, accept_sparse=None):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         X, y = self._check_features(X, y, reset=True)
@@ -731,6 +754,7 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
         self.random_state = random_state
         self.verbose = verbose
 
+    @fit_method
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Train M, D and G by GAMO's game.

@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
-from .._base import BaseTorchGAN, draw_seed, to_numpy
+from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
 from .._nn import (
     apply_gradients,
     critic_loss,
@@ -362,6 +362,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         self.verbose = verbose
 
     # -- fit ---------------------------------------------------------------
+    @fit_method
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Fit the six networks on ``X`` and the labeled part of ``y``.
