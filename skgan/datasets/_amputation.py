@@ -215,7 +215,7 @@ def make_mar(
     {
         "X": ["array-like"],
         "missing_rate": _RATE,
-        "strength": [Real],
+        "strength": [Interval(Real, None, None, closed="neither")],
         "random_state": ["random_state"],
         "return_mask": ["boolean"],
     },

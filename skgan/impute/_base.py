@@ -7,6 +7,7 @@ entries are copied from the input, never passed through a network, so they
 come back bit-identical.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -50,24 +51,50 @@ def hide_observed(rt, m, rate):
     return (rt.rand(*m.shape) < rate) * m
 
 
+def observed_features(mask, *, warn=True):
+    """Boolean array of the features with at least one observed entry.
+
+    A table with no observed entry at all is a ``ValueError``: there is
+    nothing to learn from. Features missing everywhere are left out of
+    training; ``warn`` says so as :class:`~sklearn.impute.SimpleImputer` does.
+    """
+    valid = ~mask.all(axis=0)
+    if not valid.any():
+        raise ValueError(
+            "Every entry of X is missing; there is nothing to learn from."
+        )
+    if warn and not valid.all():
+        warnings.warn(
+            "Skipping features without any observed values: "
+            f"{np.flatnonzero(~valid).tolist()}. At least one non-missing value "
+            "is needed to learn a feature.",
+            UserWarning,
+        )
+    return valid
+
+
 class MinMaxScaling:
     """Per-feature scaling to ``[0, 1]`` from observed entries.
 
+    Works in float64 whatever the input dtype, and on halved values, so that
+    no intermediate overflows: the range of float16 data can exceed float16's
+    largest value, and that of float64 data near +-1e308 exceeds float64's.
     Constant features get a unit divisor on the way in and a zero range on
     the way out, so anything imputed in them comes back as the constant.
     """
 
     def __init__(self, X, mask):
-        observed = np.where(mask, np.nan, X)
+        observed = np.where(mask, np.nan, np.asarray(X, dtype=np.float64))
         self.min_ = np.nanmin(observed, axis=0)
-        self.range_ = np.nanmax(observed, axis=0) - self.min_
+        self.half_range_ = np.nanmax(observed, axis=0) / 2 - self.min_ / 2
 
     def scale(self, X, mask):
-        divisor = np.where(self.range_ > 0, self.range_, 1.0)
-        return np.where(mask, 0.0, (X - self.min_) / divisor)
+        divisor = np.where(self.half_range_ > 0, self.half_range_, 0.5)
+        X = np.asarray(X, dtype=np.float64)
+        return np.where(mask, 0.0, (X / 2 - self.min_ / 2) / divisor)
 
     def unscale(self, X01):
-        return X01 * self.range_ + self.min_
+        return (self.min_ / 2 + X01 * self.half_range_) * 2
 
 
 class BaseGANImputer(TransformerMixin, BaseTorchGAN):
@@ -114,7 +141,9 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             if self.add_indicator
             else None
         )
-        self._valid_features = ~mask.all(axis=0)
+        self._valid_features = observed_features(
+            mask, warn=not self.keep_empty_features
+        )
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
         rt = self._make_runtime(*X.shape)

@@ -40,7 +40,8 @@ class GAINImputer(BaseGANImputer):
     keep_empty_features : bool, default=False
         If True, features with only missing values at fit are kept and
         imputed with 0, as in :class:`~sklearn.impute.SimpleImputer`;
-        otherwise they are dropped.
+        otherwise they are dropped with a ``UserWarning``. An ``X`` without
+        any observed entry is a ``ValueError``.
     hidden_size : int or "auto", default="auto"
         Width of the two hidden layers of both networks; "auto" uses the
         number of features, as the paper, with a floor of 8.

@@ -293,7 +293,8 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     keep_empty_features : bool, default=False
         If True, features with only missing values at fit are kept and
         imputed with 0, as in :class:`~sklearn.impute.SimpleImputer`;
-        otherwise they are dropped.
+        otherwise they are dropped with a ``UserWarning``. An ``X`` without
+        any observed entry is a ``ValueError``.
     hidden_size : int or "auto", default="auto"
         Width of the hidden layers and of the hidden space; "auto" is
         ``2 * n_features`` within [64, 256] (the paper's ``d / 2`` underfits;

@@ -65,7 +65,8 @@ class MisGANImputer(BaseGANImputer):
     keep_empty_features : bool, default=False
         If True, features with only missing values at fit are kept and
         imputed with 0, as in :class:`~sklearn.impute.SimpleImputer`;
-        otherwise they are dropped.
+        otherwise they are dropped with a ``UserWarning``. An ``X`` without
+        any observed entry is a ``ValueError``.
     latent_dim : int or "auto", default="auto"
         Size of the generators' noise vectors; "auto" uses the width of the
         hidden layers.
@@ -189,7 +190,7 @@ class MisGANImputer(BaseGANImputer):
         "hidden_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="left")],
-        "tau": [Real],
+        "tau": [Interval(Real, None, None, closed="neither")],
         "temperature": [Interval(Real, 0, None, closed="neither")],
         "n_critic": [Interval(Integral, 1, None, closed="left")],
         "gradient_penalty": [Interval(Real, 0, None, closed="left")],

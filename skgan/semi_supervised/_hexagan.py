@@ -24,7 +24,7 @@ from .._nn import (
     make_mlp,
     mlp_input_gradient,
 )
-from ..impute._base import TRANSFORM_CHUNK, MinMaxScaling
+from ..impute._base import TRANSFORM_CHUNK, MinMaxScaling, observed_features
 from ..impute._hexagan import HexaGANImputationMixin, random_rows
 
 #: Pseudo-label forms for unlabeled rows (see the class docstring).
@@ -405,11 +405,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         y_codes[~unlabeled] = codes
 
         mask = np.isnan(X)
-        self._valid_features = ~mask.all(axis=0)
-        if not self._valid_features.any():
-            raise ValueError(
-                "Every entry of X is missing; there is nothing to learn from."
-            )
+        self._valid_features = observed_features(mask)
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
         rt = self._make_runtime(*X.shape)
