@@ -2,6 +2,7 @@
 
 import pickle
 import resource
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -222,6 +223,64 @@ def test_dtype_is_kept():
     np.testing.assert_array_equal(X_res[: len(X)], X_int)
 
 
+@pytest.fixture
+def float64_default_dtype():
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)
+
+
+@pytest.mark.usefixtures("float64_default_dtype")
+def test_float64_default_torch_dtype():
+    X, y = imbalanced()
+    X_res, y_res = resampler().fit_resample(X, y)
+    assert np.isfinite(X_res).all() and len(X_res) > len(X)
+    clf = GAMOClassifier(**FAST, random_state=0).fit(X, y)
+    assert set(clf.predict(X)) <= set(clf.classes_)
+    assert all(
+        p.dtype == torch.float32
+        for net in clf.networks_.values()
+        for p in net.parameters()
+    )
+    assert torch.get_default_dtype() == torch.float64
+
+
+def test_huge_finite_values_are_standardised():
+    X, y = imbalanced(n_samples=200, weights=(0.7, 0.3))
+    X_big = X * 1e200
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf = GAMOClassifier(**FAST_CLASSIFIER, random_state=0).fit(X_big, y)
+        y_pred = clf.predict(X_big)
+        X_res, _ = resampler().fit_resample(X_big, y)
+    small = GAMOClassifier(**FAST_CLASSIFIER, random_state=0).fit(X, y)
+    scaled = clf.scaler_.transform(X_big)
+    assert np.isfinite(scaled).all()
+    np.testing.assert_allclose(scaled, small.scaler_.transform(X), atol=1e-12)
+    assert len(np.unique(y_pred)) == 2
+    # Not equal: X * 1e200 is not X times a power of two, so the scaled data
+    # differ in their last bits and training takes another path on some CPUs.
+    assert np.mean(y_pred == small.predict(X)) > 0.9
+    assert np.isfinite(X_res).all()
+    np.testing.assert_array_equal(X_res[: len(X)], X_big)
+
+
+def test_standardiser_at_the_float64_limits():
+    from skgan.over_sampling._gamo import _Standardizer
+
+    top = np.finfo(np.float64).max
+    X = np.array([[top, 1e-300, 0.0], [top / 2, -1e-300, 0.0], [-top, 0.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scaled = _Standardizer(X).transform(X)
+    assert np.isfinite(scaled).all()
+    np.testing.assert_allclose(scaled.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(scaled.std(axis=0), [1.0, 1.0, 0.0], atol=1e-12)
+
+
 def test_deterministic_for_a_fixed_random_state():
     X, y = imbalanced()
     first = resampler(random_state=3).fit_resample(X, y)
@@ -269,6 +328,20 @@ def test_nothing_to_generate_returns_input():
     np.testing.assert_array_equal(X_res, X)
     np.testing.assert_array_equal(y_res, y)
     assert sampler.n_iter_ == 0
+
+
+@pytest.mark.parametrize(
+    "sampling_strategy", ["auto", "all", {0: 75, 1: 75}], ids=["auto", "all", "dict"]
+)
+def test_nothing_to_generate_returns_copies(sampling_strategy):
+    X, _ = imbalanced(weights=(0.5, 0.5))
+    y = np.arange(len(X)) % 2
+    X_res, y_res = resampler(sampling_strategy=sampling_strategy).fit_resample(X, y)
+    # As RandomOverSampler: the caller's arrays are never returned.
+    assert X_res is not X and not np.shares_memory(X_res, X)
+    assert y_res is not y and not np.shares_memory(y_res, y)
+    np.testing.assert_array_equal(X_res, X)
+    np.testing.assert_array_equal(y_res, y)
 
 
 def test_max_iter_auto_adapts_to_data_size():
