@@ -483,17 +483,16 @@ def main():
         parser.error("--learning-rates is a tuning run: it needs --dev")
     seeds = range(1 if args.quick else args.seeds)
     gamo_params = eval(f"dict({args.gamo})")  # noqa: S307 - a developer's flag
+    data = dict(
+        dataset=args.dataset,
+        quick=args.quick,
+        data_home=args.data_home,
+        n_jobs=args.n_jobs,
+    )
     if args.learning_rates:
         load_start, start = os.getloadavg()[0], time.perf_counter()
         frame = run_learning_rates(
-            seeds,
-            args.learning_rates,
-            gamo_params,
-            args.methods,
-            dataset=args.dataset,
-            quick=args.quick,
-            data_home=args.data_home,
-            n_jobs=args.n_jobs,
+            seeds, args.learning_rates, gamo_params, args.methods, **data
         )
         text = report_learning_rates(
             frame,
@@ -508,16 +507,7 @@ def main():
         prefix = "gamo" if args.dataset == "digits" else f"gamo_{args.dataset}"
         write(frame, text, f"{prefix}_learning_rate", args)
         return
-    frame = run(
-        seeds,
-        args.dev,
-        gamo_params,
-        args.methods,
-        dataset=args.dataset,
-        quick=args.quick,
-        data_home=args.data_home,
-        n_jobs=args.n_jobs,
-    )
+    frame = run(seeds, args.dev, gamo_params, args.methods, **data)
     text = report(
         frame,
         seeds,
