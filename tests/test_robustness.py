@@ -135,6 +135,20 @@ def test_diverging_refit_keeps_the_previous_imputer():
     np.testing.assert_array_equal(imputer.transform(X), expected)
 
 
+def test_a_sampler_fit_that_fails_keeps_the_previous_state():
+    X, y = _data(GAMOResampler)
+    sampler = _make(GAMOResampler).fit(X, y)
+    before = dict(vars(sampler))
+    X_new, y_new = _data(GAMOResampler, n_features=6)
+    with pytest.raises(ValueError, match="number of samples in a class"):
+        sampler.set_params(sampling_strategy={0: 1}).fit(X_new, y_new)
+    assert sampler.n_features_in_ == 4
+    assert vars(sampler).keys() == before.keys()
+    for name, value in before.items():
+        if name != "sampling_strategy":
+            assert vars(sampler)[name] is value, name
+
+
 def test_refit_with_new_classes_that_fails_keeps_the_old_classes(monkeypatch):
     X, y = _data(HexaGANClassifier)
     clf = _make(HexaGANClassifier).fit(X, y)

@@ -614,6 +614,27 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         self.verbose = verbose
 
     @fit_method
+    def fit(self, X, y, **params):
+        """Check ``X, y`` and the sampling strategy; trains nothing (use
+        :meth:`fit_resample`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows (no missing values).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Extra parameters, passed on as imbalanced-learn's samplers do.
+
+        Returns
+        -------
+        self : object
+            The sampler.
+        """
+        return super().fit(X, y, **params)
+
+    @fit_method
     def fit_resample(self, X, y, **params):
         """Train GAMO's game on ``X, y`` and over-sample with its generator.
 
