@@ -1,5 +1,6 @@
 """Tests of HexaGANImputer and HexaGANClassifier."""
 
+import copy
 import pickle
 
 import numpy as np
@@ -15,6 +16,7 @@ from skgan import HexaGANClassifier, HexaGANImputer
 from skgan.impute import _hexagan as hexagan_module
 from skgan.impute._hexagan import EXACT_PENALTY_MAX_OUTPUTS
 from skgan._nn import (
+    elementwise_critic_loss,
     elementwise_zero_centred_penalty,
     projected_zero_centred_penalty,
     make_mlp,
@@ -365,3 +367,115 @@ def test_classifier_survives_its_first_steps_on_wide_data(max_fan_in):
         assert first_epoch_loss > 50
     else:
         assert first_epoch_loss < 15
+
+
+class _SeededRand:
+    """Stand-in for the runtime's ``rand``, for the projected penalty."""
+
+    def __init__(self, seed=0):
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def rand(self, *shape):
+        return torch.rand(*shape, generator=self.generator)
+
+
+def _critic_mi_setup(n_features, n_classes=3, n_rows=12, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    critic = make_mlp([n_features + n_classes, 8, n_features + 1], generator=g)
+    x_hat = torch.rand(n_rows, n_features, generator=g)
+    labels = torch.nn.functional.one_hot(
+        torch.randint(n_classes, (n_rows,), generator=g), n_classes
+    ).float()
+    real = (torch.rand(n_rows, n_features + 1, generator=g) < 0.7).float()
+    return {"discriminator_mi": critic}, x_hat, labels, real
+
+
+@pytest.mark.parametrize("label_penalty", [False, True])
+def test_critic_mi_penalty_is_eq6(label_penalty):
+    # L_GP_MI (eq. 6) penalises the gradient in x^ of the d feature outputs
+    # on their real rows: not the label output, not the label inputs'
+    # gradient. label_penalty=True (n_features=None) extends it to every
+    # output's gradient in the whole input [x^, y].
+    d = 5
+    networks, x_hat, labels, real = _critic_mi_setup(d)
+    clf = HexaGANClassifier(gradient_penalty=1.0)
+    inputs = torch.cat([x_hat, labels], dim=1)
+    n_features = None if label_penalty else d
+    loss = clf._critic_mi_loss(_SeededRand(), networks, inputs, real, n_features)
+    critic = networks["discriminator_mi"]
+    wasserstein = elementwise_critic_loss(critic(inputs), real)
+    outputs = d + 1 if label_penalty else d
+    columns = inputs.shape[1] if label_penalty else d
+    squared = torch.stack(
+        [
+            torch.autograd.functional.jacobian(critic, row)[:outputs, :columns]
+            .pow(2)
+            .sum(dim=1)
+            for row in inputs
+        ]
+    )  # (n_rows, outputs): squared norms of the penalised gradients
+    mask = real[:, :outputs]
+    per_output = (squared * mask).sum(dim=0) / mask.sum(dim=0)
+    assert torch.isclose(loss - wasserstein, per_output.mean(), rtol=1e-4)
+
+
+@pytest.mark.parametrize("n_features", [5, EXACT_PENALTY_MAX_OUTPUTS + 6])
+def test_critic_mi_penalty_ignores_label_inputs(n_features):
+    # With all-zero label inputs the weights on them do not change D_MI's
+    # scores, only its gradient in the labels: the loss must not move (the
+    # exact penalty on narrow data, its projected estimate on wide data).
+    networks, x_hat, _, real = _critic_mi_setup(n_features)
+    clf = HexaGANClassifier(gradient_penalty=10.0)
+    inputs = torch.cat([x_hat, torch.zeros(len(x_hat), 3)], dim=1)
+
+    def loss():
+        return clf._critic_mi_loss(
+            _SeededRand(), networks, inputs, real, n_features=n_features
+        )
+
+    before = loss()
+    with torch.no_grad():
+        networks["discriminator_mi"][0].weight[:, n_features:] = 50.0
+    assert torch.isclose(loss(), before, rtol=1e-5)
+
+
+def test_generator_cg_alpha_2_term_ignores_label_output(fitted):
+    # alpha_2 L_G_MI(x^_c) (eqs. 3, 12) is minus the mean of D_MI's d feature
+    # outputs; the label output d + 1 is C's adversary and stays out of it.
+    networks = copy.deepcopy(fitted.networks_)
+    g = torch.Generator().manual_seed(0)
+    h_c = torch.rand(10, fitted.hidden_size_, generator=g)
+    y_c = torch.arange(10) % len(fitted.classes_)
+    with torch.no_grad():
+        before = fitted._generator_cg_loss(networks, h_c, y_c)
+        bias = networks["discriminator_mi"][-1].bias
+        bias[-1] += 100.0  # the label output
+        assert torch.isclose(
+            fitted._generator_cg_loss(networks, h_c, y_c), before, atol=1e-5
+        )
+        bias[:-1] += 1.0  # every feature output
+        after = fitted._generator_cg_loss(networks, h_c, y_c)
+    assert torch.isclose(
+        before - after, torch.tensor(fitted.cg_adversarial_weight), atol=1e-5
+    )
+
+
+@pytest.mark.parametrize("label_penalty", [True, False])
+def test_label_penalty_selects_the_penalised_columns(
+    dirty_data, monkeypatch, label_penalty
+):
+    # label_penalty=False is eq. 6: the penalty covers the d features only.
+    _, X_missing, _, y_partial = dirty_data
+    seen = set()
+    loss = HexaGANClassifier._critic_mi_loss
+
+    def recording(self, rt, networks, inputs, real_mask, n_features=None):
+        seen.add(n_features)
+        return loss(self, rt, networks, inputs, real_mask, n_features)
+
+    monkeypatch.setattr(HexaGANClassifier, "_critic_mi_loss", recording)
+    params = {**FAST_CLASSIFIER, "max_iter": 1}
+    HexaGANClassifier(label_penalty=label_penalty, random_state=0, **params).fit(
+        X_missing, y_partial
+    )
+    assert seen == ({None} if label_penalty else {X_missing.shape[1]})
