@@ -306,9 +306,10 @@ def _cell(mean, sd, digits=3):
     return f"{mean:.{digits}f} ± {np.nan_to_num(sd):.{digits}f}"
 
 
-def report(frame, seeds, dev, *, dataset="digits", quick=False, n_jobs=1):
-    table = (
-        frame.groupby("method", sort=False)
+def _summary(frame, by):
+    """Mean and standard deviation of ACSA and GM, mean fit time, per ``by``."""
+    return (
+        frame.groupby(by, sort=False)
         .agg(
             ACSA=("ACSA", "mean"),
             ACSA_sd=("ACSA", "std"),
@@ -318,6 +319,10 @@ def report(frame, seeds, dev, *, dataset="digits", quick=False, n_jobs=1):
         )
         .reset_index()
     )
+
+
+def report(frame, seeds, dev, *, dataset="digits", quick=False, n_jobs=1):
+    table = _summary(frame, "method")
     if dataset == "digits":
         lines = [
             "# GAMO on imbalanced 8x8 digits",
@@ -405,17 +410,7 @@ def run_learning_rates(seeds, rates, gamo_params, methods=None, **kwargs):
 def report_learning_rates(
     frame, seeds, gamo_params, wall_s, load, note="", *, dataset="digits", quick=False
 ):
-    table = (
-        frame.groupby(["method", "setting"], sort=False)
-        .agg(
-            ACSA=("ACSA", "mean"),
-            ACSA_sd=("ACSA", "std"),
-            GM=("GM", "mean"),
-            GM_sd=("GM", "std"),
-            fit_time_s=("fit_time_s", "mean"),
-        )
-        .reset_index()
-    )
+    table = _summary(frame, ["method", "setting"])
     counts, _ = settings(dataset, quick)
     lines = [
         f"# GAMO's learning rate on imbalanced {dataset}, development split",
