@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
+from imblearn.utils._docstring import Substitution
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -438,6 +439,15 @@ _GAMO_PARAMS_DOC = """
     verbose : int, default=0
         Show a progress bar with the current losses when positive."""
 
+_SAMPLER_FIT_PARAMS_DOC = """Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows (no missing values).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Extra parameters, passed on as imbalanced-learn's samplers do."""
+
 _GAMO_NOTES_DOC = """
     **Memory.** The generated row is a matrix product of a ``(b, K)`` weight
     block with the ``(K, d)`` anchors, ``K = min(n_k, max_anchors)``; the
@@ -614,18 +624,12 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         self.verbose = verbose
 
     @fit_method
+    @Substitution(sampler_fit_params=_SAMPLER_FIT_PARAMS_DOC)
     def fit(self, X, y, **params):
         """Check ``X, y`` and the sampling strategy; trains nothing (use
         :meth:`fit_resample`).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows (no missing values).
-        y : array-like of shape (n_samples,)
-            Class labels.
-        **params : dict
-            Extra parameters, passed on as imbalanced-learn's samplers do.
+        {sampler_fit_params}
 
         Returns
         -------
@@ -635,17 +639,11 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         return super().fit(X, y, **params)
 
     @fit_method
+    @Substitution(sampler_fit_params=_SAMPLER_FIT_PARAMS_DOC)
     def fit_resample(self, X, y, **params):
         """Train GAMO's game on ``X, y`` and over-sample with its generator.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows (no missing values).
-        y : array-like of shape (n_samples,)
-            Class labels.
-        **params : dict
-            Extra parameters, passed on as imbalanced-learn's samplers do.
+        {sampler_fit_params}
 
         Returns
         -------
