@@ -20,6 +20,10 @@ quote for its other departures:
   default ``clip(2 d, 64, 256)``.
 * **Weight averaging of HexaGANImputer.** :class:`LastIterate` keeps the
   last iterate of E and G_MI instead of their moving average.
+* **E's input.** :class:`SummedEncoderInput` feeds E eq. 1's ``[x~, m]``
+  instead of the three channels ``m * x``, ``(1 - m) * z``, ``m``.
+* **Reconstruction of hidden entries.** ``hidden_weight=0`` is eq. 5's
+  ``L_recon`` on the observed entries alone.
 
 Data (development only, never the benchmark's test folds or seeds):
 
@@ -58,6 +62,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_hexagan import dirty, prepare  # noqa: E402
 
 from skgan import HexaGANClassifier, HexaGANImputer  # noqa: E402
+from skgan._nn import fill_missing, make_mlp  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 CSV = RESULTS / "hexagan_departures.csv"
@@ -112,11 +117,31 @@ CLASSIFIERS = {
         hidden_size=d // 2, random_state=s, device="cpu"
     ),
 }
+
+
 class LastIterate(HexaGANImputer):
     """HexaGANImputer keeping the last iterate of E and G_MI (no moving
     average of their weights)."""
 
     _averaged_networks = ()
+
+
+class SummedEncoderInput(HexaGANImputer):
+    """HexaGANImputer whose encoder reads eq. 1's ``[x~, m]``, ``x~ = m * x +
+    (1 - m) * z`` (2 d inputs), instead of ``m * x``, ``(1 - m) * z`` and ``m``
+    as three channels."""
+
+    def _imputation_networks(self, generator, n_features, *args, **kwargs):
+        networks = super()._imputation_networks(generator, n_features, *args, **kwargs)
+        width = self.hidden_size_
+        networks["encoder"] = make_mlp(
+            [2 * n_features, width, width], output="relu", generator=generator
+        )
+        return networks
+
+    @staticmethod
+    def _encode(networks, x, m, noise):
+        return networks["encoder"](torch.cat([fill_missing(x, m, noise), m], dim=1))
 
 
 IMPUTERS = {
@@ -128,6 +153,12 @@ IMPUTERS = {
     ),
     "last iterate (no weight averaging)": lambda s, d: LastIterate(
         random_state=s, device="cpu"
+    ),
+    "eq. 1's encoder input [x~, m]": lambda s, d: SummedEncoderInput(
+        random_state=s, device="cpu"
+    ),
+    "hidden_weight=0 (paper's L_recon, observed entries only)": lambda s, d: (
+        HexaGANImputer(hidden_weight=0.0, random_state=s, device="cpu")
     ),
 }
 

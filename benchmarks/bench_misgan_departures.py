@@ -11,8 +11,13 @@ masks, seeds 100-102, never the benchmark's seeds 0-4. Rows:
   average of its weights;
 * ``authors' learning rate``: ``learning_rate=1e-4``, the step size of the
   authors' code (skgan's default is 1e-3);
-* ``paper setting``: all three at once, the paper's method as far as
-  parameters reach it.
+* ``beta=0``: the data generator gets no gradient from ``L_i``, as in the
+  authors' code (skgan's ``beta`` term reaches it through ``D_i(G_x(z))``);
+* ``eq. 12's imputer input``: the imputer network reads ``x * m + w * (1 -
+  m)`` alone, as eq. 12 writes it, instead of ``x * m``, ``w * (1 - m)`` and
+  ``m`` as separate channels;
+* ``paper setting``: the first three at once (the paper's loss, no weight
+  averaging, the authors' learning rate).
 
 Each fit runs on one thread; the CSV is written after every fit and a rerun
 skips the fits it already holds, so an interrupted run resumes. Run
@@ -25,6 +30,7 @@ import csv
 from pathlib import Path
 
 from skgan import MisGANImputer
+from skgan._nn import fill_missing, make_mlp
 
 from _common import RESULTS, machine_info, markdown_table, mean_std, one_thread
 from _common import rmse as rmse_on
@@ -41,6 +47,23 @@ class _RawImputerMisGAN(MisGANImputer):
     _averaged_networks = ()
 
 
+class _SummedInputMisGAN(MisGANImputer):
+    """MisGAN whose imputer network reads eq. 12's ``x * m + w * (1 - m)``
+    alone (d inputs), not ``x * m``, ``w * (1 - m)`` and ``m`` as channels."""
+
+    def _build_networks(self, rt):
+        networks = super()._build_networks(rt)
+        d = rt.data["x"].shape[1]
+        width, _ = self._sizes(d)
+        networks["imputer"] = make_mlp(
+            [d, width, width, d], output="sigmoid", generator=rt.cpu_generator
+        )
+        return networks
+
+    def _impute_tensor(self, networks, x, m, noise):
+        return fill_missing(x, m, networks["imputer"](fill_missing(x, m, noise)))
+
+
 VARIANTS = {
     "default": lambda seed: MisGANImputer(random_state=seed),
     "paper loss (reconstruction_weight=0)": lambda seed: MisGANImputer(
@@ -49,6 +72,12 @@ VARIANTS = {
     "no weight averaging": lambda seed: _RawImputerMisGAN(random_state=seed),
     "authors' learning rate (1e-4)": lambda seed: MisGANImputer(
         learning_rate=1e-4, random_state=seed
+    ),
+    "beta=0 (L_i does not reach G_x, as in the authors' code)": lambda seed: (
+        MisGANImputer(beta=0.0, random_state=seed)
+    ),
+    "eq. 12's imputer input (x * m + w * (1 - m))": lambda seed: _SummedInputMisGAN(
+        random_state=seed
     ),
     "paper setting (all three)": lambda seed: _RawImputerMisGAN(
         reconstruction_weight=0.0, learning_rate=1e-4, random_state=seed
