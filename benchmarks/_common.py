@@ -6,6 +6,7 @@ Nothing here downloads data: the loaders of :mod:`skgan.datasets` read
 packages installed by the benchmark set-up (see the README).
 """
 
+import csv
 import os
 import platform
 import sys
@@ -216,6 +217,41 @@ def run_imputer(estimator, X_fit, X_apply=None):
 def rmse(X_true, X_imputed, mask):
     """RMSE over the entries of ``mask`` (the ones removed on purpose)."""
     return float(np.sqrt(np.mean((X_imputed[mask] - X_true[mask]) ** 2)))
+
+
+def impute_on_masks(factories, masks, make_task, csv_path):
+    """``fit_transform`` of every ``factories[variant](seed)`` on each
+    ``(dataset, seed)`` of ``masks``, one fit at a time on one thread.
+
+    ``make_task(dataset, seed)`` returns the complete data, the data with
+    holes and the mask of the holes. A row ``dataset, variant, seed, rmse,
+    fit_time_s`` is written to ``csv_path`` after every fit, and the fits it
+    already holds are skipped, so an interrupted run resumes. Returns every
+    row (the values of rows read back from the CSV are strings).
+    """
+    records = []
+    if Path(csv_path).exists():
+        with open(csv_path, newline="") as f:
+            records = list(csv.DictReader(f))
+    done = {(r["dataset"], r["variant"], int(r["seed"])) for r in records}
+    for dataset, seed in masks:
+        todo = [v for v in factories if (dataset, v, seed) not in done]
+        if not todo:
+            continue
+        X, X_missing, missing = make_task(dataset, seed)
+        for variant in todo:
+            with one_thread():
+                imputed, seconds = run_imputer(factories[variant](seed), X_missing)
+            records.append(
+                dict(dataset=dataset, variant=variant, seed=seed,
+                     rmse=rmse(X, imputed, missing), fit_time_s=seconds)
+            )
+            with open(csv_path, "w", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=list(records[-1]))
+                writer.writeheader()
+                writer.writerows(records)
+            print(f"{dataset:7s} {seed} {variant:48s} {records[-1]['rmse']:.4f}")
+    return records
 
 
 # -- writers ------------------------------------------------------------------

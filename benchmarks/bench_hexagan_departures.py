@@ -60,6 +60,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_hexagan import dirty, prepare  # noqa: E402
+from _common import rmse, run_imputer  # noqa: E402
 
 from skgan import HexaGANClassifier, HexaGANImputer  # noqa: E402
 from skgan._nn import fill_missing, make_mlp  # noqa: E402
@@ -207,16 +208,13 @@ def imputer(variants, datasets=DATASETS):
             X_missing, _ = dirty(X, np.zeros(len(X)), seed=seed)
             removed = np.isnan(X_missing) & ~np.isnan(X)
             for variant in variants:
-                start = time.perf_counter()
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    X_imputed = IMPUTERS[variant](seed, X.shape[1]).fit_transform(
-                        X_missing
-                    )
+                X_imputed, seconds = run_imputer(
+                    IMPUTERS[variant](seed, X.shape[1]), X_missing
+                )
                 _record(dict(
                     part="imputer", dataset=name, variant=variant, split=seed,
-                    score=float(np.sqrt(((X_imputed - X)[removed] ** 2).mean())),
-                    metric="RMSE", fit_time_s=time.perf_counter() - start,
+                    score=rmse(X, X_imputed, removed), metric="RMSE",
+                    fit_time_s=seconds,
                 ))
 
 

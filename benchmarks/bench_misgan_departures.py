@@ -26,19 +26,15 @@ skips the fits it already holds, so an interrupted run resumes. Run
 """
 
 import argparse
-import csv
 from pathlib import Path
 
 from skgan import MisGANImputer
 from skgan._nn import fill_missing, make_mlp
 
-from _common import RESULTS, machine_info, markdown_table, mean_std, one_thread
-from _common import rmse as rmse_on
-from _common import run_imputer
+from _common import RESULTS, impute_on_masks, machine_info, markdown_table, mean_std
 from bench_imputation import make_task
 
 DEV_SEEDS = (100, 101, 102)
-FIELDS = ["dataset", "variant", "seed", "rmse", "fit_time_s"]
 
 
 class _RawImputerMisGAN(MisGANImputer):
@@ -85,45 +81,6 @@ VARIANTS = {
 }
 
 
-def read_done(path):
-    if not path.exists():
-        return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def run(datasets, path):
-    records = read_done(path)
-    done = {(r["dataset"], r["variant"], int(r["seed"])) for r in records}
-    for dataset in datasets:
-        for seed in DEV_SEEDS:
-            X, X_missing, missing = make_task(dataset, seed, quick=False)
-            for variant, make in VARIANTS.items():
-                if (dataset, variant, seed) in done:
-                    continue
-                with one_thread():
-                    imputed, seconds = run_imputer(make(seed), X_missing)
-                records.append(
-                    {
-                        "dataset": dataset,
-                        "variant": variant,
-                        "seed": seed,
-                        "rmse": rmse_on(X, imputed, missing),
-                        "fit_time_s": seconds,
-                    }
-                )
-                write_csv(records, path)
-                print(f"{dataset:7s} {seed} {variant:40s} {records[-1]['rmse']:.4f}")
-    return records
-
-
-def write_csv(records, path):
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(records)
-
-
 def write_markdown(records, datasets, path, load):
     rows = []
     for variant in VARIANTS:
@@ -165,7 +122,12 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     csv_path = RESULTS / "misgan_departures.csv"
-    records = run(args.datasets, csv_path)
+    records = impute_on_masks(
+        VARIANTS,
+        [(dataset, seed) for dataset in args.datasets for seed in DEV_SEEDS],
+        lambda dataset, seed: make_task(dataset, seed, quick=False),
+        csv_path,
+    )
     write_markdown(records, args.datasets, csv_path.with_suffix(".md"), args.load)
 
 

@@ -30,6 +30,7 @@ from _common import (
     markdown_table,
     one_thread,
     peer_imputers,
+    rmse,
     run_imputer,
 )
 from bench_imputation import make_task
@@ -66,22 +67,19 @@ def study_mask(dataset, seed):
         on_removed.append(reduced[removed])
         rows += [
             _row(dataset, seed, name, "fitted without the held-out entries",
-                 _rmse(reduced[removed], X[removed]), reduced_s),
+                 rmse(X, reduced, removed), reduced_s),
             _row(dataset, seed, name, "fitted on every observed entry",
-                 _rmse(full[removed], X[removed]), full_s),
+                 rmse(X, full, removed), full_s),
         ]
     weights, _ = nnls(np.column_stack(on_held), X[held])
-    blend = np.column_stack(on_removed) @ weights
+    blend = X_missing.copy()
+    blend[removed] = np.column_stack(on_removed) @ weights
     rows.append(
         _row(dataset, seed, "blend", "weights from the held-out entries",
-             _rmse(blend, X[removed]), np.nan)
+             rmse(X, blend, removed), np.nan)
         | {f"weight {name}": w for name, w in zip(BASES, weights)}
     )
     return rows
-
-
-def _rmse(estimate, truth):
-    return float(np.sqrt(np.mean((estimate - truth) ** 2)))
 
 
 def _row(dataset, seed, method, fit, rmse, seconds):

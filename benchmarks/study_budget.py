@@ -11,13 +11,11 @@ Run ``OMP_NUM_THREADS=1 python benchmarks/study_budget.py``; rows go to
 holds) and the summary to ``results/study_budget.md``.
 """
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from _common import RESULTS, machine_info, markdown_table, one_thread, run_imputer
-from _common import rmse as rmse_on
+from _common import RESULTS, impute_on_masks, machine_info, markdown_table
 from bench_imputation import make_task
 from skgan import HexaGANImputer, MisGANImputer
 
@@ -43,31 +41,18 @@ SETTINGS = {
 
 
 def main():
-    frame = pd.read_csv(CSV) if CSV.exists() else pd.DataFrame()
-    for dataset in ("breast", "wine"):
-        for seed in SEEDS:
-            X, X_missing, removed = make_task(dataset, seed, quick=False)
-            for setting, make in SETTINGS.items():
-                done = len(frame) and (
-                    (frame.dataset == dataset)
-                    & (frame.seed == seed)
-                    & (frame.setting == setting)
-                ).any()
-                if done:
-                    continue
-                with one_thread(), warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    imputed, seconds = run_imputer(make(seed), X_missing)
-                row = dict(dataset=dataset, seed=seed, setting=setting,
-                           rmse=rmse_on(X, imputed, removed), fit_time_s=seconds)
-                frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
-                frame.to_csv(CSV, index=False)
-                print(row, flush=True)
+    records = impute_on_masks(
+        SETTINGS,
+        [(dataset, seed) for dataset in ("breast", "wine") for seed in SEEDS],
+        lambda dataset, seed: make_task(dataset, seed, quick=False),
+        CSV,
+    )
+    frame = pd.DataFrame(records).astype({"rmse": float, "fit_time_s": float})
     Path(CSV.with_suffix(".md")).write_text(summarise(frame))
 
 
 def summarise(frame):
-    table = frame.groupby(["setting", "dataset"], sort=False).agg(
+    table = frame.groupby(["variant", "dataset"], sort=False).agg(
         rmse=("rmse", "mean"), rmse_sd=("rmse", "std"), seconds=("fit_time_s", "mean")
     )
     rows = []
