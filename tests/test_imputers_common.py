@@ -224,14 +224,18 @@ def test_fitted_attributes(fitted):
     imputer, X = fitted
     assert imputer.n_features_in_ == X.shape[1]
     assert set(imputer.networks_) == NETWORKS[type(imputer)]
-    # early_stopping="auto" holds no rows out of a few dozen.
-    assert set(imputer.history_) == LOSSES[type(imputer)]
+    # early_stopping="auto" scores the held-out entries every epoch.
+    assert set(imputer.history_) == LOSSES[type(imputer)] | {"validation"}
     assert all(len(v) == imputer.n_iter_ for v in imputer.history_.values())
     assert imputer.n_iter_ == 3
     assert 1 <= imputer.best_iteration_ <= imputer.n_iter_
     assert imputer.noise_bank_.shape == (imputer.transform_draws, X.shape[1])
-    stopped = type(imputer)(**FAST, early_stopping=True).fit(X)
-    assert set(stopped.history_) == LOSSES[type(imputer)] | {"validation"}
+    assert 0 < imputer.heldout_rmse_ < 1
+    assert set(imputer.blend_weights_) == {"network", *(imputer.blend_with or ())}
+    assert all(w >= 0 for w in imputer.blend_weights_.values())
+    unstopped = type(imputer)(**FAST, early_stopping=False).fit(X)
+    assert set(unstopped.history_) == LOSSES[type(imputer)]
+    assert np.isfinite(unstopped.heldout_rmse_)
 
 
 # -- SimpleImputer conventions ----------------------------------------------

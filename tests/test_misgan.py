@@ -96,15 +96,20 @@ def test_training_imputations_share_one_regime(reconstruction_weight):
     imputer = _RecordingMisGAN(
         reconstruction_weight=reconstruction_weight,
         max_iter=2,
+        early_stopping=False,
+        blend_with=None,
+        transform_draws=2,
         random_state=0,
         device="cpu",
     )
     imputer.missing_shares_ = []
     imputer.fit(X)
-    shares = np.array(imputer.missing_shares_)
+    # The last imputations (one per draw) fill the held-out entries.
+    shares = np.array(imputer.missing_shares_[:-2])
     assert len(shares) > 10
+    # 20% missing and 10% of the observed entries held out: 28% in training,
+    # then hide_rate = 28% of the rest hidden for the term: about 48%.
     if reconstruction_weight:
-        # 20% missing, then 20% of the observed entries hidden: about 36%.
-        assert shares.min() > 0.3
+        assert shares.min() > 0.4
     else:
-        assert shares.max() < 0.25
+        assert shares.max() < 0.33

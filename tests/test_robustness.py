@@ -280,8 +280,8 @@ def test_training_noise_does_not_replay_the_weight_initialisation():
 class _ModeRecordingMisGAN(MisGANImputer):
     """MisGAN that records the train mode of every network it validates."""
 
-    def _prepare_validation(self, rt):
-        score = super()._prepare_validation(rt)
+    def _heldout_score(self, *args):
+        score = super()._heldout_score(*args)
 
         def recording(networks):
             self.modes.extend(net.training for net in networks.values())

@@ -25,12 +25,62 @@ from sklearn.utils.validation import (
 )
 
 from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
+from ._blend import check_members, fit_blend
 
 #: Noise draws averaged when scoring the early-stopping signal.
 VALIDATION_DRAWS = 4
 
 #: Rows imputed at once in ``transform`` (bounds memory on large inputs).
 TRANSFORM_CHUNK = 65536
+
+
+#: Parameter and attribute docs of every GAN imputer, put in place of
+#: ``%(name)s`` in a class docstring by :func:`shared_docs`.
+SHARED_DOCS = {
+    "heldout_parameters": """early_stopping : "auto" or bool, default="auto"
+        Stop when the networks' RMSE on the held-out entries (see
+        ``validation_fraction``) has not improved for ``n_iter_no_change``
+        epochs, and keep the best networks. "auto" and True do so; False
+        trains for ``max_iter`` epochs (the entries are still held out, for
+        ``heldout_rmse_`` and the blend).
+    validation_fraction : float, default=0.1
+        Fraction of the observed entries hidden from training, drawn at
+        random over the whole table (every feature keeps one observed entry
+        to train on). They give ``heldout_rmse_``, the early-stopping signal
+        and the blend's weights.
+    n_iter_no_change : int, default=50
+        Patience of early stopping, in epochs.""",
+    "blend_with": """scikit-learn imputers blended with the networks (not in the paper):
+        "iterative" is :class:`~sklearn.impute.IterativeImputer`, "forest"
+        the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
+        (MissForest kept small: 10 trees, 3 rounds), both with at most 50
+        predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
+        (at most 5000 donor rows), all in the networks' [0, 1] scale. Each
+        is fitted with the held-out entries hidden and imputes them, as the
+        networks do; the weights ``w >= 0`` minimise the squared error of
+        ``w_0 G + sum_k w_k I_k`` on them (stacked regression, Breiman,
+        1996). None or ``()`` uses the networks alone, as the paper does.
+        :meth:`multiple_imputations` draws from the networks alone.""",
+    "heldout_attributes": """heldout_rmse_ : float
+        RMSE of the imputation on the held-out observed entries, features
+        min-max scaled to [0, 1] (the benchmarks' convention): the user's
+        estimate of the error on entries missing completely at random.
+        Slightly optimistic, as the same entries chose the epoch kept and
+        the blend's weights. NaN when no entry could be held out.
+    blend_weights_ : dict of str to float
+        Weight of the networks (``"network"``) and of each member of
+        ``blend_with`` in :meth:`transform`.
+    blend_ : object
+        The blend: ``weights_``, ``heldout_rmse_`` and ``members_``, the
+        fitted scikit-learn imputers.""",
+}
+
+
+def shared_docs(cls):
+    """Class decorator: fill ``%(name)s`` in the docstring from ``SHARED_DOCS``."""
+    if cls.__doc__:
+        cls.__doc__ = cls.__doc__ % SHARED_DOCS
+    return cls
 
 
 def missing_mask(X, missing_values):
@@ -114,6 +164,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         "add_indicator": ["boolean"],
         "keep_empty_features": ["boolean"],
         "transform_draws": [Interval(Integral, 1, None, closed="left")],
+        "blend_with": [tuple, list, None],
     }
 
     # -- fit ---------------------------------------------------------------
@@ -135,6 +186,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             Fitted imputer.
         """
         X = self._validate_input(X, reset=True)
+        members = self._blend_members()
         mask = missing_mask(X, self.missing_values)
         self.indicator_ = (
             MissingIndicator(missing_values=self.missing_values, error_on_new=False).fit(X)
@@ -146,19 +198,31 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         )
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
+        x01 = self.scaling_.scale(X, mask)
         rt = self._make_runtime(*X.shape)
-        rt.data = {
-            "x": rt.tensor(self.scaling_.scale(X, mask)),
-            "m": rt.tensor(~mask),
-        }
-        validation = (
-            self._prepare_validation(rt)
-            if self._early_stopping_enabled(X.shape[0])
-            else None
-        )
-        self._fit_networks(rt, validation)
+        held = self._hold_out_entries(rt, ~mask)
+        kept = ~mask & ~held
+        rt.data = {"x": rt.tensor(np.where(kept, x01, 0.0)), "m": rt.tensor(kept)}
+        score = self._heldout_score(rt, kept, held, x01) if held.any() else None
+        self._fit_networks(rt, score if self._early_stopping_enabled(X.shape[0]) else None)
         self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
+        self.blend_ = fit_blend(
+            members,
+            np.where(mask, np.nan, x01),
+            held,
+            self._network_output(X, mask | held),
+            seed=int(rt.numpy_generator.integers(2**31 - 1)),
+        )
+        self.blend_weights_ = self.blend_.weights_
+        self.heldout_rmse_ = self.blend_.heldout_rmse_
         return self
+
+    def _early_stopping_enabled(self, n_samples):
+        return self.early_stopping in ("auto", True)
+
+    def _blend_members(self):
+        """Names of the scikit-learn imputers blended with the networks."""
+        return check_members(self.blend_with)
 
     def _validate_input(self, X, *, reset):
         allow_nan = is_scalar_nan(self.missing_values)
@@ -173,40 +237,39 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         )
         return X
 
-    # -- held-out signal for early stopping ---------------------------------
-    def _prepare_validation(self, rt):
-        """Hold out ``validation_fraction`` of the rows for early stopping.
+    # -- held-out observed entries ------------------------------------------
+    def _hold_out_entries(self, rt, observed):
+        """Boolean array of observed entries hidden from training.
 
-        The observed entries of the held-out rows are split into disjoint
-        folds (one per ``1 / hide_rate``); each fold is hidden in turn and
-        imputed from the rest, so every held-out observed entry is scored
-        once. Returns that RMSE as a function of the networks, or None when
-        there is too little data for it.
+        ``validation_fraction`` of the observed entries, drawn at random;
+        a feature keeps at least one observed entry for training.
         """
-        x, m = rt.data["x"], rt.data["m"]
-        n_val = int(round(self.validation_fraction * x.shape[0]))
-        if n_val < 2 or x.shape[0] - n_val < 2:
-            return None
-        order = rt.permutation(x.shape[0]).to(rt.device)
-        val_idx, train_idx = order[:n_val], order[n_val:]
-        x_val, m_val = x[val_idx], m[val_idx]
-        if not m_val.any():
-            return None
-        n_folds = int(round(1.0 / hide_rate(m)))
-        folds = rt.randint(n_folds, m_val.numel()).reshape(m_val.shape)
-        rt.data = {key: value[train_idx] for key, value in rt.data.items()}
+        held = observed & (
+            rt.numpy_generator.uniform(size=observed.shape) < self.validation_fraction
+        )
+        emptied = ~(observed & ~held).any(axis=0)
+        held[:, emptied] = False
+        return held
+
+    def _heldout_score(self, rt, kept, held, x01):
+        """RMSE on the held-out entries as a function of the networks.
+
+        The training table is imputed with its held-out entries hidden, as
+        it is seen in training, with ``VALIDATION_DRAWS`` noise rows; only
+        rows holding a held-out entry are imputed.
+        """
+        rows = held.any(axis=1)
+        x = rt.tensor(np.where(kept, x01, 0.0)[rows])
+        m = rt.tensor(kept[rows])
+        target = rt.tensor(np.where(held, x01, 0.0)[rows])
+        weight = rt.tensor(held[rows])
         noise = rt.rand(VALIDATION_DRAWS, x.shape[1])
 
-        def validation_rmse(networks):
-            squared_error = 0.0
-            for fold in range(n_folds):
-                hidden = (folds == fold) * m_val
-                kept = m_val - hidden
-                imputed = self._mean_imputation(networks, x_val * kept, kept, noise)
-                squared_error += (((imputed - x_val) * hidden) ** 2).sum()
-            return torch.sqrt(squared_error / m_val.sum())
+        def heldout_rmse(networks):
+            imputed = self._mean_imputation(networks, x, m, noise)
+            return torch.sqrt((((imputed - target) * weight) ** 2).sum() / weight.sum())
 
-        return validation_rmse
+        return heldout_rmse
 
     # -- transform ---------------------------------------------------------
     def _mean_imputation(self, networks, x, m, noise_bank):
@@ -217,10 +280,18 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             total += self._impute_tensor(networks, x, m, noise.expand_as(x))
         return total / len(noise_bank)
 
-    def _impute_valid(self, X, mask, draw):
-        """Impute the non-empty features of ``X``; ``draw(x)`` gives noise."""
-        X01 = self.scaling_.scale(X, mask)
+    def _network_output(self, X, mask, draw=None):
+        """The networks' imputation of the non-empty features of ``X``, in
+        the [0, 1] scale; ``draw(x, m)`` imputes scaled rows (default: the
+        deterministic mean over ``noise_bank_``)."""
         device = self._inference_device()
+        if draw is None:
+            bank = torch.as_tensor(self.noise_bank_, dtype=torch.float32, device=device)
+
+            def draw(x, m):
+                return self._mean_imputation(self.networks_, x, m, bank)
+
+        X01 = self.scaling_.scale(X, mask)
         out = np.empty_like(X01)
         with torch.no_grad():
             for start in range(0, X.shape[0], TRANSFORM_CHUNK):
@@ -228,8 +299,16 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
                 x = torch.as_tensor(X01[rows], dtype=torch.float32, device=device)
                 m = torch.as_tensor(~mask[rows], dtype=torch.float32, device=device)
                 out[rows] = to_numpy(draw(x, m))
-        imputed = self.scaling_.unscale(out)
-        return np.where(mask, imputed, X)
+        return out
+
+    def _impute_valid(self, X, mask, draw=None):
+        """Impute the non-empty features of ``X``: the networks' output,
+        blended (see ``blend_with``) unless ``draw`` gives single draws."""
+        imputed01 = self._network_output(X, mask, draw)
+        if draw is None:
+            X01 = np.where(mask, np.nan, self.scaling_.scale(X, mask))
+            imputed01 = self.blend_.combine(imputed01, X01)
+        return np.where(mask, self.scaling_.unscale(imputed01), X)
 
     def _assemble(self, X, mask, imputed_valid):
         """Observed entries from ``X``, imputed ones from the networks, empty
@@ -270,15 +349,8 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             ``X`` with its missing entries filled.
         """
         X, mask = self._checked_transform_input(X)
-        bank = torch.as_tensor(
-            self.noise_bank_, dtype=torch.float32, device=self._inference_device()
-        )
         valid = self._valid_features
-        imputed = self._impute_valid(
-            X[:, valid],
-            mask[:, valid],
-            lambda x, m: self._mean_imputation(self.networks_, x, m, bank),
-        )
+        imputed = self._impute_valid(X[:, valid], mask[:, valid])
         return self._assemble(X, mask, imputed)
 
     def multiple_imputations(self, X, n_imputations=5, *, random_state=None):

@@ -8,9 +8,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch.nn import functional as F
 
 from .._nn import apply_gradients, fill_missing, make_mlp
-from ._base import BaseGANImputer
+from ._base import BaseGANImputer, shared_docs
 
 
+@shared_docs
 class GAINImputer(BaseGANImputer):
     """Impute missing values with GAIN (Generative Adversarial Imputation Nets).
 
@@ -54,21 +55,16 @@ class GAINImputer(BaseGANImputer):
         ``U(0, noise_scale)`` (in the [0, 1] scale), as in the authors' code.
     learning_rate : float, default=1e-3
         Adam step size of both networks.
+    blend_with : tuple of str or None, default=None
+        %(blend_with)s
+        GAIN is the papers' baseline, so it blends with nothing by default.
     max_iter : int or "auto", default="auto"
         Maximum number of epochs; "auto" targets about 4000 updates of each
         network, between 5 and 2000 epochs.
     batch_size : int or "auto", default=128
         Mini-batch size (capped by ``n_samples``); "auto" is
         ``n_samples // 64`` within [64, 256].
-    early_stopping : "auto" or bool, default="auto"
-        Hold out ``validation_fraction`` of the rows, hide their observed
-        entries fold by fold and stop when the imputation error on them has
-        not improved for ``n_iter_no_change`` epochs; the best networks are
-        kept. "auto" enables it from 1000 samples on.
-    validation_fraction : float, default=0.1
-        Fraction of rows held out for early stopping.
-    n_iter_no_change : int, default=50
-        Patience of early stopping, in epochs.
+    %(heldout_parameters)s
     transform_draws : int, default=1
         Number of generator draws averaged by :meth:`transform`. GAIN's
         noise is small (``noise_scale``), so one draw is close to their
@@ -87,8 +83,9 @@ class GAINImputer(BaseGANImputer):
     networks_ : dict of str to torch.nn.Module
         ``generator`` and ``discriminator``.
     history_ : dict of str to list of float
-        Per-epoch mean loss of both networks, and ``validation`` RMSE when
-        early stopping is on.
+        Per-epoch mean loss of both networks, and ``validation``, the
+        networks' RMSE on the held-out entries, when early stopping is on.
+    %(heldout_attributes)s
     n_iter_ : int
         Number of epochs run.
     best_iteration_ : int
@@ -159,6 +156,7 @@ class GAINImputer(BaseGANImputer):
         hint_rate=0.9,
         noise_scale=0.01,
         learning_rate=1e-3,
+        blend_with=None,
         max_iter="auto",
         batch_size=128,
         early_stopping="auto",
@@ -177,6 +175,7 @@ class GAINImputer(BaseGANImputer):
         self.hint_rate = hint_rate
         self.noise_scale = noise_scale
         self.learning_rate = learning_rate
+        self.blend_with = blend_with
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.early_stopping = early_stopping

@@ -24,7 +24,7 @@ from .._nn import (
     make_mlp,
     masked_mse,
 )
-from ._base import BaseGANImputer, hide_observed, hide_rate
+from ._base import BaseGANImputer, hide_observed, hide_rate, shared_docs
 
 #: D_MI's element-wise penalty is computed exactly up to this many outputs
 #: and estimated without bias above (see ``projected_zero_centred_penalty``).
@@ -226,6 +226,22 @@ class HexaGANImputationMixin:
         )
         return masked_mse(x_bar, x, hidden)
 
+    def _reconstruction_update(self, rt, networks, optimizers, x, m):
+        """One step of E and G_MI on the reconstruction terms alone, without
+        D_MI (``adversarial=False``); returns the loss."""
+        _, x_bar, _ = self._impute_rows(networks, x, m, rt.rand(*x.shape))
+        loss = self.alpha * masked_mse(x_bar, x, m)
+        if self.hidden_weight > 0:
+            loss = loss + self.hidden_weight * self._hidden_reconstruction(
+                rt, networks, x, m
+            )
+        apply_gradients(
+            loss,
+            networks,
+            {name: optimizers[name] for name in ("encoder", "generator_mi")},
+        )
+        return loss.detach()
+
     def _imputer_mi_update(
         self, rt, networks, optimizers, x, m, noise, critic_input=None
     ):
@@ -248,6 +264,7 @@ class HexaGANImputationMixin:
         return loss.detach(), x_hat.detach()
 
 
+@shared_docs
 class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     """Impute missing values with HexaGAN's imputation networks.
 
@@ -337,32 +354,30 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         encoder (self-supervision; 0 gives the paper's loss).
     gradient_penalty : float, default=10.0
         ``lambda_1``, weight of the element-wise zero-centred penalty.
-    n_critic : int, default=5
+    n_critic : int, default=1
         Updates of ``D_MI`` per update of ``E`` and ``G_MI``.
     learning_rate : float, default=1e-3
         RMSProp step size of the three networks. The paper gives no value;
         the authors' code uses 2e-4 (with 10000 epochs on breast cancer).
         Within the default budget of about 2000 updates, 2e-4 imputed worse
-        on development masks (20% MCAR, seeds 100-102, not the benchmark's):
+        on development masks (20%% MCAR, seeds 100-102, not the benchmark's):
         RMSE 0.0854 against 0.0695 on breast cancer and 0.1545 against
         0.1443 on wine, higher on every mask
         (``benchmarks/results/hexagan_departures.md``).
+    adversarial : bool, default=True
+        Train ``D_MI`` and use its adversarial loss. False trains ``E`` and
+        ``G_MI`` on the reconstruction terms alone: a masked autoencoder
+        without any GAN, the ablation that shows what the adversarial term
+        adds.
+    blend_with : tuple of str or None, default=("iterative", "knn", "forest")
+        %(blend_with)s
     max_iter : int or "auto", default="auto"
         Maximum number of epochs; "auto" targets about 2000 updates of ``E``
         and ``G_MI``, between 5 and 2000 epochs.
     batch_size : int or "auto", default="auto"
         Mini-batch size; "auto" is ``n_samples // 64`` within [64, 256]
         (the paper's 64 on small data), capped by ``n_samples``.
-    early_stopping : "auto" or bool, default="auto"
-        Hold out ``validation_fraction`` of the rows, hide some of their
-        observed entries and stop when the imputation error on them has not
-        improved for ``n_iter_no_change`` epochs; the best networks are kept.
-        "auto" enables it from 1000 samples on: smaller data lose more by
-        holding rows out than they gain.
-    validation_fraction : float, default=0.1
-        Fraction of rows held out for early stopping.
-    n_iter_no_change : int, default=50
-        Patience of early stopping, in epochs.
+    %(heldout_parameters)s
     transform_draws : int, default=16
         Number of noise draws averaged by :meth:`transform`.
     device : str, default="auto"
@@ -382,7 +397,9 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         Width actually used.
     history_ : dict of str to list of float
         Per-epoch mean loss of every network (the discriminator's includes
-        the penalty) and ``validation`` RMSE when early stopping is on.
+        the penalty) and ``validation``, the networks' RMSE on the held-out
+        entries, when early stopping is on.
+    %(heldout_attributes)s
     n_iter_ : int
         Number of epochs run.
     best_iteration_ : int
@@ -440,6 +457,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         "hidden_weight": [Interval(Real, 0, None, closed="left")],
         "gradient_penalty": [Interval(Real, 0, None, closed="left")],
         "n_critic": [Interval(Integral, 1, None, closed="left")],
+        "adversarial": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
     }
 
@@ -453,8 +471,10 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         alpha=10.0,
         hidden_weight=100.0,
         gradient_penalty=10.0,
-        n_critic=5,
+        n_critic=1,
         learning_rate=1e-3,
+        adversarial=True,
+        blend_with=("iterative", "knn", "forest"),
         max_iter="auto",
         batch_size="auto",
         early_stopping="auto",
@@ -474,6 +494,8 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         self.gradient_penalty = gradient_penalty
         self.n_critic = n_critic
         self.learning_rate = learning_rate
+        self.adversarial = adversarial
+        self.blend_with = blend_with
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.early_stopping = early_stopping
@@ -485,7 +507,10 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         self.verbose = verbose
 
     def _build_networks(self, rt):
-        return self._imputation_networks(rt.cpu_generator, rt.data["x"].shape[1])
+        networks = self._imputation_networks(rt.cpu_generator, rt.data["x"].shape[1])
+        if not self.adversarial:
+            del networks["discriminator_mi"]
+        return networks
 
     def _build_optimizers(self, networks):
         return self._rmsprop(networks, networks, self.learning_rate)
@@ -493,6 +518,9 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     def _train_step(self, rt, networks, optimizers, batch, step):
         """Algorithm 1: ``n_critic`` D_MI updates, then one of E and G_MI."""
         x, m = batch["x"], batch["m"]
+        if not self.adversarial:
+            loss = self._reconstruction_update(rt, networks, optimizers, x, m)
+            return {"encoder_generator_mi": loss}
         for _ in range(self.n_critic):
             rows = random_rows(rt, len(x))
             with torch.no_grad():

@@ -1,0 +1,141 @@
+"""The GAN imputers' held-out entries and their blend with scikit-learn's
+imputers (``blend_with``, ``heldout_rmse_``, ``blend_weights_``), and the
+``adversarial=False`` ablation."""
+
+import numpy as np
+import pytest
+
+from skgan import GAINImputer, HexaGANImputer, MisGANImputer
+from skgan.impute import _blend
+
+FAST = {"max_iter": 3, "random_state": 0, "device": "cpu"}
+BLENDED = [MisGANImputer, HexaGANImputer]
+
+
+def _linear(n_samples=200, seed=0, missing_rate=0.2):
+    """Five features that are exact linear functions of two."""
+    rng = np.random.RandomState(seed)
+    z = rng.normal(size=(n_samples, 2))
+    X = np.column_stack([z[:, 0], z[:, 1], z.sum(1), z[:, 0] - 2 * z[:, 1], 3 * z[:, 1]])
+    X_missing = X.copy()
+    removed = rng.uniform(size=X.shape) < missing_rate
+    X_missing[removed] = np.nan
+    return X, X_missing, removed
+
+
+def _scaled_rmse(X, X_imputed, removed):
+    span = X.max(axis=0) - X.min(axis=0)
+    return np.sqrt(np.mean((((X_imputed - X) / span)[removed]) ** 2))
+
+
+@pytest.mark.parametrize("Imputer", BLENDED, ids=lambda c: c.__name__)
+def test_blend_leans_on_the_member_that_restores_held_out_entries(Imputer):
+    # On exactly linear data IterativeImputer is nearly exact and a network
+    # trained for three epochs is not: the held-out entries must say so.
+    X, X_missing, removed = _linear()
+    blended = Imputer(**FAST).fit(X_missing)
+    alone = Imputer(blend_with=None, **FAST).fit(X_missing)
+    weights = blended.blend_weights_
+    assert set(weights) == {"network", "iterative", "knn", "forest"}
+    assert weights["iterative"] == max(weights.values())
+    assert alone.blend_weights_ == {"network": 1.0}
+    assert blended.heldout_rmse_ < alone.heldout_rmse_ / 3
+    assert _scaled_rmse(X, blended.transform(X_missing), removed) < (
+        _scaled_rmse(X, alone.transform(X_missing), removed) / 3
+    )
+
+
+@pytest.mark.parametrize("Imputer", BLENDED, ids=lambda c: c.__name__)
+def test_heldout_rmse_estimates_the_error_on_missing_entries(Imputer):
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(400, 6)) @ rng.normal(size=(6, 6)) + rng.normal(size=(400, 6))
+    X_missing = X.copy()
+    removed = rng.uniform(size=X.shape) < 0.2
+    X_missing[removed] = np.nan
+    imputer = Imputer(**FAST).fit(X_missing)
+    error = _scaled_rmse(X, imputer.transform(X_missing), removed)
+    assert error / 1.5 < imputer.heldout_rmse_ < error * 1.5
+
+
+def test_gain_blends_with_nothing_by_default():
+    imputer = GAINImputer(**FAST).fit(_linear()[1])
+    assert imputer.blend_weights_ == {"network": 1.0}
+    assert not imputer.blend_.members_
+
+
+@pytest.mark.parametrize(
+    "blend_with", [("iterative", "mice"), ("knn", "knn")], ids=["unknown", "repeated"]
+)
+def test_bad_blend_members_are_rejected(blend_with):
+    imputer = MisGANImputer(blend_with=blend_with, **FAST)
+    with pytest.raises(ValueError, match="blend_with"):
+        imputer.fit(_linear()[1])
+    assert not hasattr(imputer, "networks_")
+
+
+def test_members_see_the_networks_scale():
+    # The members work on the [0, 1]-scaled table, so that KNN's distances
+    # weigh the features alike: rescaling a feature changes nothing for them.
+    X_missing = _linear()[1]
+    rescaled = X_missing * np.array([1, 1e6, 1, 1e-6, 1])
+    plain = MisGANImputer(blend_with=("knn",), **FAST).fit(X_missing)
+    scaled = MisGANImputer(blend_with=("knn",), **FAST).fit(rescaled)
+    donors = plain.blend_.members_["knn"]._fit_X
+    assert np.nanmin(donors) == 0 and np.nanmax(donors) == 1
+    np.testing.assert_allclose(
+        scaled.blend_.members_["knn"]._fit_X, donors, rtol=0, atol=1e-9
+    )
+
+
+def test_knn_donors_are_capped(monkeypatch):
+    monkeypatch.setattr(_blend, "KNN_MAX_DONORS", 50)
+    imputer = MisGANImputer(blend_with=("knn",), **FAST).fit(_linear()[1])
+    assert imputer.blend_.members_["knn"]._fit_X.shape[0] == 50
+    assert np.isfinite(imputer.transform(_linear()[1])).all()
+
+
+def test_held_out_entries_are_hidden_from_training():
+    X_missing = _linear()[1]
+    imputer = MisGANImputer(validation_fraction=0.3, **FAST)
+    seen = []
+    fit_networks = imputer._fit_networks
+
+    def record(rt, validation=None):
+        seen.append(rt.data["m"].mean().item())
+        return fit_networks(rt, validation)
+
+    imputer._fit_networks = record
+    imputer.fit(X_missing)
+    observed = 1 - np.isnan(X_missing).mean()
+    assert seen[0] == pytest.approx(observed * 0.7, abs=0.03)
+
+
+# -- adversarial=False: the ablation without any GAN ------------------------
+def test_misgan_without_adversarial_terms_trains_the_imputer_alone():
+    X_missing = _linear()[1]
+    imputer = MisGANImputer(adversarial=False, **FAST).fit(X_missing)
+    assert set(imputer.networks_) == {"imputer"}
+    assert set(imputer.history_) == {"imputer", "validation"}
+    assert np.isfinite(imputer.transform(X_missing)).all()
+    with pytest.raises(ValueError, match="adversarial=False"):
+        imputer.sample(3)
+
+
+def test_misgan_without_any_loss_is_rejected():
+    imputer = MisGANImputer(adversarial=False, reconstruction_weight=0, **FAST)
+    with pytest.raises(ValueError, match="no loss"):
+        imputer.fit(_linear()[1])
+    assert not hasattr(imputer, "networks_")
+
+
+def test_hexagan_without_adversarial_term_has_no_discriminator():
+    X_missing = _linear()[1]
+    imputer = HexaGANImputer(adversarial=False, **FAST).fit(X_missing)
+    assert set(imputer.networks_) == {"encoder", "generator_mi"}
+    assert set(imputer.history_) == {"encoder_generator_mi", "validation"}
+    networks_only = {**FAST, "blend_with": None}
+    without = HexaGANImputer(adversarial=False, **networks_only).fit(X_missing)
+    adversarial = HexaGANImputer(**networks_only).fit(X_missing)
+    assert not np.array_equal(
+        without.transform(X_missing), adversarial.transform(X_missing)
+    )
