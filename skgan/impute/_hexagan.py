@@ -372,7 +372,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     blend_with : tuple of str or None, default=("iterative", "knn", "forest")
         %(blend_with)s
     max_iter : int or "auto", default="auto"
-        Maximum number of epochs; "auto" targets about 2000 updates of ``E``
+        Maximum number of epochs; "auto" targets about 1000 updates of ``E``
         and ``G_MI``, between 5 and 2000 epochs.
     batch_size : int or "auto", default="auto"
         Mini-batch size; "auto" is ``n_samples // 64`` within [64, 256]
@@ -446,6 +446,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     """
 
     _averaged_networks = ("encoder", "generator_mi")
+    _auto_steps = 1000
 
     _parameter_constraints = {
         **BaseGANImputer._parameter_constraints,

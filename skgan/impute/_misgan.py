@@ -114,7 +114,9 @@ class MisGANImputer(BaseGANImputer):
         %(blend_with)s
     max_iter : int or "auto", default="auto"
         Maximum number of epochs (passes of generator updates over the data);
-        "auto" targets about 2000 generator updates, between 5 and 2000
+        "auto" targets about 1000 generator updates (2000 before the blend;
+        the blend leans on the networks too little for the other half to
+        pay for itself in time), between 5 and 2000
         epochs, so small data train longer per row than large data.
     batch_size : int or "auto", default="auto"
         Mini-batch size; "auto" is ``n_samples // 64`` within [64, 256],
@@ -269,6 +271,7 @@ class MisGANImputer(BaseGANImputer):
         self.verbose = verbose
 
     _averaged_networks = ("imputer",)
+    _auto_steps = 1000
 
     # -- networks ----------------------------------------------------------
     def _sizes(self, n_features):
