@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
-from ._blend import check_members, fit_blend
+from ._blend import check_members, fit_blend, fit_members
 
 #: Noise draws averaged when scoring the early-stopping signal.
 VALIDATION_DRAWS = 4
@@ -205,13 +205,15 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         rt.data = {"x": rt.tensor(np.where(kept, x01, 0.0)), "m": rt.tensor(kept)}
         score = self._heldout_score(rt, kept, held, x01) if held.any() else None
         self._fit_networks(rt, score if self._early_stopping_enabled(X.shape[0]) else None)
-        self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
-        self.blend_ = fit_blend(
+        members = fit_members(
             members,
             np.where(mask, np.nan, x01),
             held,
-            self._network_output(X, mask | held),
             seed=int(rt.numpy_generator.integers(2**31 - 1)),
+        )
+        self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
+        self.blend_ = fit_blend(
+            self._network_output(X, mask | held)[held], *members, x01[held]
         )
         self.blend_weights_ = self.blend_.weights_
         self.heldout_rmse_ = self.blend_.heldout_rmse_

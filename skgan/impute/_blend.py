@@ -105,29 +105,42 @@ class Blend:
         return out
 
 
-def fit_blend(names, X01, held, network01, *, seed):
-    """Fit the blend of the networks' output ``network01`` (made with the
-    ``held`` entries hidden) and the members ``names``.
+def fit_members(names, X01, held, *, seed):
+    """The members ``names`` fitted on ``X01`` with the ``held`` entries
+    hidden, and their imputations of those entries.
 
     ``X01`` holds the non-empty features scaled to [0, 1], NaN where
-    missing. Every member is fitted once, with the held-out entries hidden,
-    and imputes from every observed entry afterwards. With no member the
-    networks get weight 1; with no held-out entry the members share the
-    weights equally.
+    missing. Each member is fitted once and imputes from every observed
+    entry afterwards.
     """
     rng = np.random.default_rng(seed)
     X_fit = np.where(held, np.nan, X01)
-    predictions = [network01[held]]
-    members = {}
+    members, predictions = {}, {}
     for name in names:
         members[name] = _fitted(name, make_member(name, X01.shape[1], seed), X_fit, rng)
-        predictions.append(members[name].transform(X_fit)[held])
-    keys = ("network", *names)
-    predictions = np.column_stack(predictions)
-    target = X01[held]
+        predictions[name] = members[name].transform(X_fit)[held]
+    return members, predictions
+
+
+def fit_blend(network_predictions, members, member_predictions, target):
+    """The blend of the networks and the fitted ``members`` from their
+    imputations of the held-out entries, whose true values are ``target``.
+
+    Non-negative least squares gives the weights; with no member the
+    networks get weight 1, and with no held-out entry every one gets the
+    same weight.
+    """
+    keys = ("network", *members)
+    predictions = np.column_stack(
+        [network_predictions, *(member_predictions[name] for name in members)]
+    )
     weights = np.ones(len(keys)) / len(keys)
-    if held.any() and names:
+    if len(target) and members:
         fitted, _ = nnls(predictions, target)
         weights = fitted if fitted.any() else weights
-    rmse = float(np.sqrt(np.mean((predictions @ weights - target) ** 2))) if held.any() else np.nan
+    rmse = (
+        float(np.sqrt(np.mean((predictions @ weights - target) ** 2)))
+        if len(target)
+        else np.nan
+    )
     return Blend(dict(zip(keys, map(float, weights))), rmse, members)
