@@ -25,6 +25,8 @@ MAX_PREDICTORS = 50
 #: KNNImputer's donors are at most this many rows, drawn at random: its cost
 #: grows with the number of rows imputed times the number of donors.
 KNN_MAX_DONORS = 5000
+#: Size of the "forest" member: trees per feature and round-robin rounds.
+FOREST_TREES, FOREST_ROUNDS = 10, 3
 
 BLEND_MEMBERS = ("iterative", "knn", "forest")
 
@@ -37,14 +39,17 @@ def make_member(name, n_features, seed):
             n_nearest_features=predictors, keep_empty_features=True, random_state=seed
         )
     if name == "forest":
-        # MissForest (Stekhoven and Buehlmann, 2012) kept small: 10 trees and
-        # 3 rounds instead of 100 and 10.
+        # MissForest (Stekhoven and Buehlmann, 2012) kept small: by default
+        # 10 trees and 3 rounds instead of 100 and 10.
         trees = ExtraTreesRegressor(
-            n_estimators=10, max_features="sqrt", min_samples_leaf=2, random_state=seed
+            n_estimators=FOREST_TREES,
+            max_features="sqrt",
+            min_samples_leaf=2,
+            random_state=seed,
         )
         return IterativeImputer(
             trees,
-            max_iter=3,
+            max_iter=FOREST_ROUNDS,
             n_nearest_features=predictors,
             keep_empty_features=True,
             random_state=seed,
@@ -122,25 +127,54 @@ def fit_members(names, X01, held, *, seed):
     return members, predictions
 
 
-def fit_blend(network_predictions, members, member_predictions, target):
-    """The blend of the networks and the fitted ``members`` from their
-    imputations of the held-out entries, whose true values are ``target``.
+def _nnls_weights(predictions, target, n_weights):
+    """Non-negative least-squares weights, equal ones when NNLS gives none."""
+    if len(target):
+        weights, _ = nnls(predictions, target)
+        if weights.any():
+            return weights
+    return np.ones(n_weights) / n_weights
 
-    Non-negative least squares gives the weights; with no member the
-    networks get weight 1, and with no held-out entry every one gets the
-    same weight.
+
+def fit_blend(
+    network_predictions, members, member_predictions, target, features, *, shrinkage=None
+):
+    """The blend of the networks and the fitted ``members`` from their
+    imputations of the held-out entries, whose true values are ``target``
+    and whose columns are ``features``.
+
+    Non-negative least squares gives the weights: one set for the table, or
+    with ``shrinkage`` (a number of entries) one per feature, pulled toward
+    the table's as ``(n_j w_j + shrinkage w) / (n_j + shrinkage)`` for a
+    feature with ``n_j`` held-out entries. With no member the networks get
+    weight 1, and with no held-out entry every one gets the same weight.
     """
     keys = ("network", *members)
     predictions = np.column_stack(
         [network_predictions, *(member_predictions[name] for name in members)]
     )
-    weights = np.ones(len(keys)) / len(keys)
-    if len(target) and members:
-        fitted, _ = nnls(predictions, target)
-        weights = fitted if fitted.any() else weights
-    rmse = (
-        float(np.sqrt(np.mean((predictions @ weights - target) ** 2)))
-        if len(target)
-        else np.nan
+    if not members:
+        return Blend({"network": 1.0}, _rmse(predictions[:, 0], target), members)
+    weights = _nnls_weights(predictions, target, len(keys))
+    if shrinkage is not None:
+        n_features = int(features.max()) + 1 if len(features) else 0
+        per_feature = np.tile(weights, (n_features, 1))
+        for j in range(n_features):
+            rows = features == j
+            n_j = rows.sum()
+            if n_j:
+                local = _nnls_weights(predictions[rows], target[rows], len(keys))
+                per_feature[j] = (n_j * local + shrinkage * weights) / (n_j + shrinkage)
+        blended = np.einsum("ik,ik->i", predictions, per_feature[features])
+        weights = per_feature.T
+    else:
+        blended = predictions @ weights
+    return Blend(
+        {key: (w if np.ndim(w) else float(w)) for key, w in zip(keys, weights)},
+        _rmse(blended, target),
+        members,
     )
-    return Blend(dict(zip(keys, map(float, weights))), rmse, members)
+
+
+def _rmse(predicted, target):
+    return float(np.sqrt(np.mean((predicted - target) ** 2))) if len(target) else np.nan
