@@ -8,6 +8,11 @@ Development masks only (20% MCAR, seeds 100-101; the benchmark's are 0-4),
 [0, 1]); each fit on one thread. Up to two data sets run at once (one process
 each, ``--datasets``), so times carry the load of one other job.
 
+Rows "MisGAN per-feature weights, shrinkage k" were measured with an option
+since removed (commit a6c69b0's ``_blend_shrinkage``: NNLS weights per
+feature, pulled toward the table's as ``(n_j w_j + k w) / (n_j + k)``); it did
+no better and is not in the code any more.
+
 Run ``OMP_NUM_THREADS=1 python benchmarks/study_blended.py --datasets breast``
 (and so on); rows go to ``results/study_blended_<dataset>.csv`` after every
 fit (a rerun skips the fits it holds). ``--summary`` writes
@@ -58,11 +63,6 @@ class _Patched(TransformerMixin, BaseEstimator):
                 setattr(_blend, name, value)
 
 
-def _per_feature(estimator, shrinkage):
-    estimator._blend_shrinkage = shrinkage
-    return estimator
-
-
 VARIANTS = {
     "MisGAN default": lambda s: MisGANImputer(random_state=s),
     "MisGAN adversarial off": lambda s: MisGANImputer(adversarial=False, random_state=s),
@@ -78,12 +78,6 @@ VARIANTS = {
     "HexaGAN no blend": lambda s: HexaGANImputer(blend_with=None, random_state=s),
     "members alone (one-epoch network)": lambda s: MisGANImputer(
         adversarial=False, max_iter=1, random_state=s
-    ),
-    "MisGAN per-feature weights, shrinkage 20": lambda s: _per_feature(
-        MisGANImputer(random_state=s), 20
-    ),
-    "MisGAN per-feature weights, shrinkage 100": lambda s: _per_feature(
-        MisGANImputer(random_state=s), 100
     ),
     "MisGAN forest of 30 trees, 5 rounds": lambda s: _Patched(
         MisGANImputer(random_state=s), {"FOREST_TREES": 30, "FOREST_ROUNDS": 5}

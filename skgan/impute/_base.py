@@ -216,8 +216,6 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             self._network_output(X, mask | held)[held],
             *members,
             x01[held],
-            np.nonzero(held)[1],
-            shrinkage=self._blend_shrinkage,
         )
         self.blend_weights_ = self.blend_.weights_
         self.heldout_rmse_ = self.blend_.heldout_rmse_
@@ -225,11 +223,6 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
 
     def _early_stopping_enabled(self, n_samples):
         return self.early_stopping in ("auto", True)
-
-    #: Per-feature blend weights pulled toward the table's by this many
-    #: held-out entries (see :func:`~skgan.impute._blend.fit_blend`); None
-    #: gives one set of weights for the table.
-    _blend_shrinkage = None
 
     def _blend_members(self):
         """Names of the scikit-learn imputers blended with the networks."""

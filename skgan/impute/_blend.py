@@ -136,45 +136,24 @@ def _nnls_weights(predictions, target, n_weights):
     return np.ones(n_weights) / n_weights
 
 
-def fit_blend(
-    network_predictions, members, member_predictions, target, features, *, shrinkage=None
-):
+def fit_blend(network_predictions, members, member_predictions, target):
     """The blend of the networks and the fitted ``members`` from their
-    imputations of the held-out entries, whose true values are ``target``
-    and whose columns are ``features``.
+    imputations of the held-out entries, whose true values are ``target``.
 
-    Non-negative least squares gives the weights: one set for the table, or
-    with ``shrinkage`` (a number of entries) one per feature, pulled toward
-    the table's as ``(n_j w_j + shrinkage w) / (n_j + shrinkage)`` for a
-    feature with ``n_j`` held-out entries. With no member the networks get
-    weight 1, and with no held-out entry every one gets the same weight.
+    Non-negative least squares gives one weight per member for the whole
+    table (weights per feature, pulled toward the table's, measured no
+    better on development masks: ``benchmarks/results/study_blended.md``).
+    With no member the networks get weight 1, and with no held-out entry
+    every one gets the same weight.
     """
     keys = ("network", *members)
     predictions = np.column_stack(
         [network_predictions, *(member_predictions[name] for name in members)]
     )
-    if not members:
-        return Blend({"network": 1.0}, _rmse(predictions[:, 0], target), members)
-    weights = _nnls_weights(predictions, target, len(keys))
-    if shrinkage is not None:
-        n_features = int(features.max()) + 1 if len(features) else 0
-        per_feature = np.tile(weights, (n_features, 1))
-        for j in range(n_features):
-            rows = features == j
-            n_j = rows.sum()
-            if n_j:
-                local = _nnls_weights(predictions[rows], target[rows], len(keys))
-                per_feature[j] = (n_j * local + shrinkage * weights) / (n_j + shrinkage)
-        blended = np.einsum("ik,ik->i", predictions, per_feature[features])
-        weights = per_feature.T
-    else:
-        blended = predictions @ weights
-    return Blend(
-        {key: (w if np.ndim(w) else float(w)) for key, w in zip(keys, weights)},
-        _rmse(blended, target),
-        members,
+    weights = _nnls_weights(predictions, target, len(keys)) if members else np.ones(1)
+    rmse = (
+        float(np.sqrt(np.mean((predictions @ weights - target) ** 2)))
+        if len(target)
+        else np.nan
     )
-
-
-def _rmse(predicted, target):
-    return float(np.sqrt(np.mean((predicted - target) ** 2))) if len(target) else np.nan
+    return Blend(dict(zip(keys, map(float, weights))), rmse, members)
