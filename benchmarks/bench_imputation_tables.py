@@ -26,8 +26,13 @@ Tables
    (transductive).
 
 Methods: mean, KNNImputer, IterativeImputer (BayesianRidge), a
-MissForest-style IterativeImputer(ExtraTreesRegressor), and every imputer
-exported by skgan (GAINImputer, HexaGANImputer, MisGANImputer).
+MissForest-style IterativeImputer(ExtraTreesRegressor), miceforest (LightGBM
+chained equations, ``_common.MiceForest``), every imputer exported by skgan
+(GAINImputer, HexaGANImputer, MisGANImputer) at its defaults, and the rows of
+``_common.SKGAN_VARIANTS``: each GAN imputer with its adversarial terms off,
+without the blend, at the paper's settings as far as parameters reach them,
+and the blend's scikit-learn members with a one-epoch network ("blend
+members alone").
 
 Running
 -------
@@ -134,8 +139,10 @@ FULL_SEEDS = {
     ("mechanisms", "transductive"): 2,
 }
 FULL_SEEDS_CUT = {
-    ("madelon-like", "mcar20", "transductive"): 2,
+    ("madelon-like", "mcar20", "transductive"): 1,
     ("madelon-like", "mcar20", "train/test"): 0,
+    ("letter", "mcar20", "transductive"): 2,
+    ("spambase", "mcar20", "transductive"): 2,
 }
 #: Full mode: data set -> method -> parameters set on the peer. The
 #: round-robin peers on Madelon-like's 500 features are cut to a stated,
@@ -492,6 +499,10 @@ def main(argv=None):
         default=["mcar", "sweep", "mechanisms"],
     )
     parser.add_argument(
+        "--protocols", nargs="+", choices=["transductive", "train/test"],
+        default=["transductive", "train/test"], help="protocols of the MCAR table",
+    )
+    parser.add_argument(
         "--n-jobs", type=int, default=1,
         help="fits run in parallel, one thread each (default 1)",
     )
@@ -526,7 +537,7 @@ def main(argv=None):
     runner = Runner(names, seeds, args.quick, args.max_rows, args.device, cut)
 
     if "mcar" in args.tables:
-        for protocol in ("transductive", "train/test"):
+        for protocol in args.protocols:
             for d in args.datasets:
                 runner.add("mcar20", d, "MCAR", 0.2, protocol)
     if "sweep" in args.tables:
@@ -597,7 +608,7 @@ def main(argv=None):
     if runner.skipped:
         lines.append("")
     if "mcar" in args.tables:
-        for protocol in ("transductive", "train/test"):
+        for protocol in args.protocols:
             lines += [f"## 20% MCAR, {protocol} protocol", ""]
             lines += [seed_line(runner, "mcar20", protocol, available), ""]
             header, rows = table_rows(

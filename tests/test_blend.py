@@ -94,6 +94,13 @@ def test_knn_donors_are_capped(monkeypatch):
     assert np.isfinite(imputer.transform(_linear()[1])).all()
 
 
+def test_members_are_refitted_on_every_observed_entry():
+    X_missing = _linear()[1]
+    imputer = MisGANImputer(blend_with=("knn",), validation_fraction=0.3, **FAST)
+    donors = imputer.fit(X_missing).blend_.members_["knn"]._fit_X
+    np.testing.assert_array_equal(np.isnan(donors), np.isnan(X_missing))
+
+
 def test_held_out_entries_are_hidden_from_training():
     X_missing = _linear()[1]
     imputer = MisGANImputer(validation_fraction=0.3, **FAST)

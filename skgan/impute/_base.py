@@ -53,13 +53,14 @@ SHARED_DOCS = {
     "blend_with": """scikit-learn imputers blended with the networks (not in the paper):
         "iterative" is :class:`~sklearn.impute.IterativeImputer`, "forest"
         the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
-        (MissForest kept small: 10 trees, 3 rounds), both with at most 50
-        predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
+        (MissForest kept small: 5 rounds of 30 trees, fewer trees from 60
+        features on), both with at most 50 predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
         (at most 5000 donor rows), all in the networks' [0, 1] scale. Each
-        is fitted with the held-out entries hidden and imputes them, as the
-        networks do; the weights ``w >= 0`` minimise the squared error of
-        ``w_0 G + sum_k w_k I_k`` on them (stacked regression, Breiman,
-        1996). None or ``()`` uses the networks alone, as the paper does.
+        imputes the held-out entries from the rest, as the networks do, and
+        the weights ``w >= 0`` minimise the squared error of ``w_0 G +
+        sum_k w_k I_k`` on them (stacked regression, Breiman, 1996); the
+        scikit-learn imputers are then refitted on every observed entry.
+        None or ``()`` uses the networks alone, as the paper does.
         :meth:`multiple_imputations` draws from the networks alone.""",
     "heldout_attributes": """heldout_rmse_ : float
         RMSE of the imputation on the held-out observed entries, features

@@ -4,9 +4,9 @@ The weights are non-negative least squares on observed entries held out of
 training: every member -- the networks, and each scikit-learn imputer named
 in ``blend_with`` -- imputes them from the rest, and the weights are those
 whose combination best restores them (Breiman's stacked regression, 1996,
-with the non-negativity that keeps it stable). Fitted once, with the
-held-out entries hidden, every member imputes from all observed entries
-afterwards.
+with the non-negativity that keeps it stable). The scikit-learn members are
+then refitted on every observed entry; the networks are not (they are the
+expensive part).
 """
 
 import warnings
@@ -25,8 +25,14 @@ MAX_PREDICTORS = 50
 #: KNNImputer's donors are at most this many rows, drawn at random: its cost
 #: grows with the number of rows imputed times the number of donors.
 KNN_MAX_DONORS = 5000
-#: Size of the "forest" member: trees per feature and round-robin rounds.
-FOREST_TREES, FOREST_ROUNDS = 10, 3
+#: Size of the "forest" member: trees per feature and round-robin rounds,
+#: with fewer trees on wide tables so that one fit grows at most
+#: ``FOREST_MAX_TREES`` (a 500-feature table would otherwise take an hour).
+FOREST_TREES, FOREST_ROUNDS = 30, 5
+FOREST_MAX_TREES = 9000
+#: Refit every member on all observed entries once its imputations of the
+#: held-out entries are known (what its weight is fitted on).
+REFIT_MEMBERS = True
 
 BLEND_MEMBERS = ("iterative", "knn", "forest")
 
@@ -39,10 +45,12 @@ def make_member(name, n_features, seed):
             n_nearest_features=predictors, keep_empty_features=True, random_state=seed
         )
     if name == "forest":
-        # MissForest (Stekhoven and Buehlmann, 2012) kept small: by default
-        # 10 trees and 3 rounds instead of 100 and 10.
+        # MissForest (Stekhoven and Buehlmann, 2012) kept small: 30 trees and
+        # 5 rounds instead of 100 and 10.
         trees = ExtraTreesRegressor(
-            n_estimators=FOREST_TREES,
+            n_estimators=int(
+                np.clip(FOREST_MAX_TREES // (FOREST_ROUNDS * n_features), 1, FOREST_TREES)
+            ),
             max_features="sqrt",
             min_samples_leaf=2,
             random_state=seed,
@@ -111,12 +119,12 @@ class Blend:
 
 
 def fit_members(names, X01, held, *, seed):
-    """The members ``names`` fitted on ``X01`` with the ``held`` entries
-    hidden, and their imputations of those entries.
+    """The members ``names`` and their imputations of the ``held`` entries
+    when fitted with those hidden; the members returned are refitted on
+    every observed entry (``REFIT_MEMBERS``).
 
     ``X01`` holds the non-empty features scaled to [0, 1], NaN where
-    missing. Each member is fitted once and imputes from every observed
-    entry afterwards.
+    missing.
     """
     rng = np.random.default_rng(seed)
     X_fit = np.where(held, np.nan, X01)
@@ -124,6 +132,8 @@ def fit_members(names, X01, held, *, seed):
     for name in names:
         members[name] = _fitted(name, make_member(name, X01.shape[1], seed), X_fit, rng)
         predictions[name] = members[name].transform(X_fit)[held]
+        if REFIT_MEMBERS:
+            members[name] = _fitted(name, make_member(name, X01.shape[1], seed), X01, rng)
     return members, predictions
 
 
