@@ -9,3 +9,15 @@ of magnitude slower. This must be set before torch is imported.
 import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _small_forest_member(monkeypatch):
+    """The GAN imputers' "forest" blend member with 3 trees instead of 30:
+    tests check behaviour, and 30 trees x 5 rounds x 2 fits per imputer fit
+    would triple the suite's time (``benchmarks/`` measures quality)."""
+    from skgan.impute import _blend
+
+    monkeypatch.setattr(_blend, "FOREST_TREES", 3)

@@ -322,6 +322,11 @@ def impute_on_masks(factories, masks, make_task, csv_path):
 
 
 # -- writers ------------------------------------------------------------------
+def machine_lines():
+    """The "Machine:" paragraph that ends a results file."""
+    return ["Machine:", "", *[f"- {line}" for line in machine_info()]]
+
+
 def markdown_table(header, rows):
     """A GitHub markdown table; numbers right-aligned."""
     lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]

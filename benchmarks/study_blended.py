@@ -34,7 +34,7 @@ from _common import (
     DATASETS,
     RESULTS,
     impute_on_masks,
-    machine_info,
+    machine_lines,
     markdown_table,
     minmax_nan,
     peer_imputers,
@@ -137,7 +137,7 @@ def summarise():
         for dataset in datasets:
             if (variant, dataset) in table.index:
                 r = table.loc[(variant, dataset)]
-                cells += [f"{r.rmse:.4f}", f"{r.seconds:.1f}"]
+                cells += [f"{r.rmse:.4f} ({r.n:.0f})", f"{r.seconds:.1f}"]
             else:
                 cells += ["–", "–"]
         rows.append(cells)
@@ -148,15 +148,14 @@ def summarise():
         "# Search log: blended GAN imputers on development masks",
         "",
         "Written by `benchmarks/study_blended.py` (see its docstring). Development "
-        f"masks, seeds {', '.join(map(str, SEEDS))}; RMSE mean over the masks; fit "
+        f"masks, seeds {', '.join(map(str, SEEDS))}; RMSE mean over the masks (their "
+        "number in brackets); fit "
         "time in seconds, one thread, with one other single-threaded job on the "
         "2 cores. Not a benchmark: it feeds design choices only.",
         "",
         *markdown_table(header, rows),
         "",
-        "Machine:",
-        "",
-        *[f"- {line}" for line in machine_info()],
+        *machine_lines(),
     ]
     (RESULTS / "study_blended.md").write_text("\n".join(lines) + "\n")
 

@@ -14,6 +14,10 @@ the removed ones (RMSE), so every rule sees the same fitted members:
 * ``equal``: every member alike;
 * ``nnls + equal / 2``: halfway between ``nnls`` and ``equal``.
 
+The wine rows in ``results/`` were measured with the defaults of commit
+07933b1 (the forest member of 10 trees and 3 rounds, members not refitted);
+a rerun measures the current ones.
+
 Run ``OMP_NUM_THREADS=1 python benchmarks/study_weights.py --datasets wine``
 (and so on); rows go to ``results/study_weights_<dataset>.csv`` after every
 mask (a rerun skips the masks it holds); ``--summary`` writes
@@ -27,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
 
-from _common import RESULTS, machine_info, markdown_table, one_thread
+from _common import RESULTS, machine_lines, markdown_table, one_thread
 from skgan import MisGANImputer
 from skgan.impute import _base as impute_base
 from study_blended import make_task
@@ -108,17 +112,16 @@ def summarise():
         "masks (seeds "
         + ", ".join(str(s) for s in sorted(set(frame.seed)))
         + "); RMSE on the removed entries, mean over the masks; one "
-        "`MisGANImputer()` fit per mask, every rule on the same members. Not a "
-        "benchmark: it feeds design choices only.",
+        "`MisGANImputer()` fit per mask, every rule on the same members (wine: the "
+        "defaults of commit 07933b1, see the docstring). Not a benchmark: it "
+        "feeds design choices only.",
         "",
         *markdown_table(
             ["rule", *datasets],
             [[rule, *(f"{table.loc[rule, d]:.4f}" for d in datasets)] for rule in table.index],
         ),
         "",
-        "Machine:",
-        "",
-        *[f"- {line}" for line in machine_info()],
+        *machine_lines(),
     ]
     (RESULTS / "study_weights.md").write_text("\n".join(lines) + "\n")
 

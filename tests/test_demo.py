@@ -21,6 +21,7 @@ def test_demo_quick_runs_every_section(capsys):
         "SimpleImputer (mean)",
         "KNNImputer",
         "IterativeImputer",
+        "MissForest-style",
         "MisGANImputer",
     ]
     for rmse, seconds in imputation.values():
@@ -31,6 +32,7 @@ def test_demo_quick_runs_every_section(capsys):
             rf"^{re.escape(name)} +\d\.\d{{4}}", captured.out, re.MULTILINE
         )
     assert "fit time" in captured.out
+    assert re.search(r"heldout_rmse_ = 0\.\d{4}; blend weights: network", captured.out)
     assert "MisGANImputer:" in captured.err  # the progress bar
 
 

@@ -54,7 +54,8 @@ SHARED_DOCS = {
         "iterative" is :class:`~sklearn.impute.IterativeImputer`, "forest"
         the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
         (MissForest kept small: 5 rounds of 30 trees, fewer trees from 60
-        features on), both with at most 50 predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
+        features on, each tree on at most 20000 rows), both with at most 50
+        predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
         (at most 5000 donor rows), all in the networks' [0, 1] scale. Each
         imputes the held-out entries from the rest, as the networks do, and
         the weights ``w >= 0`` minimise the squared error of ``w_0 G +

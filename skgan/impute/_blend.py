@@ -30,6 +30,9 @@ KNN_MAX_DONORS = 5000
 #: ``FOREST_MAX_TREES`` (a 500-feature table would otherwise take an hour).
 FOREST_TREES, FOREST_ROUNDS = 30, 5
 FOREST_MAX_TREES = 9000
+#: Rows each tree of the "forest" member learns from, at most (a bootstrap
+#: sample of that size on larger tables): its cost grows with the rows.
+FOREST_MAX_ROWS = 20000
 #: Refit every member on all observed entries once its imputations of the
 #: held-out entries are known (what its weight is fitted on).
 REFIT_MEMBERS = True
@@ -37,8 +40,10 @@ REFIT_MEMBERS = True
 BLEND_MEMBERS = ("iterative", "knn", "forest")
 
 
-def make_member(name, n_features, seed):
-    """The scikit-learn imputer blended under ``name``."""
+def make_member(name, shape, seed):
+    """The scikit-learn imputer blended under ``name`` for a table of
+    ``shape``."""
+    n_samples, n_features = shape
     predictors = None if n_features <= MAX_PREDICTORS else MAX_PREDICTORS
     if name == "iterative":
         return IterativeImputer(
@@ -53,6 +58,10 @@ def make_member(name, n_features, seed):
             ),
             max_features="sqrt",
             min_samples_leaf=2,
+            # Large tables: each tree learns from a bootstrap sample of
+            # FOREST_MAX_ROWS rows, not from every row.
+            bootstrap=n_samples > FOREST_MAX_ROWS,
+            max_samples=FOREST_MAX_ROWS if n_samples > FOREST_MAX_ROWS else None,
             random_state=seed,
         )
         return IterativeImputer(
@@ -130,10 +139,10 @@ def fit_members(names, X01, held, *, seed):
     X_fit = np.where(held, np.nan, X01)
     members, predictions = {}, {}
     for name in names:
-        members[name] = _fitted(name, make_member(name, X01.shape[1], seed), X_fit, rng)
+        members[name] = _fitted(name, make_member(name, X01.shape, seed), X_fit, rng)
         predictions[name] = members[name].transform(X_fit)[held]
         if REFIT_MEMBERS:
-            members[name] = _fitted(name, make_member(name, X01.shape[1], seed), X01, rng)
+            members[name] = _fitted(name, make_member(name, X01.shape, seed), X01, rng)
     return members, predictions
 
 

@@ -230,7 +230,13 @@ class HexaGANImputationMixin:
         """One step of E and G_MI on the reconstruction terms alone, without
         D_MI (``adversarial=False``); returns the loss."""
         _, x_bar, _ = self._impute_rows(networks, x, m, rt.rand(*x.shape))
-        loss = self.alpha * masked_mse(x_bar, x, m)
+        return self._step_encoder_generator(
+            rt, networks, optimizers, self.alpha * masked_mse(x_bar, x, m), x, m
+        )
+
+    def _step_encoder_generator(self, rt, networks, optimizers, loss, x, m):
+        """Add the hidden entries' reconstruction term to ``loss`` and step
+        E and G_MI on it (one backward pass for both); returns the loss."""
         if self.hidden_weight > 0:
             loss = loss + self.hidden_weight * self._hidden_reconstruction(
                 rt, networks, x, m
@@ -252,16 +258,8 @@ class HexaGANImputationMixin:
         inputs = x_hat if critic_input is None else critic_input(x_hat)
         scores = networks["discriminator_mi"](inputs)[:, : x.shape[1]]
         loss = self._imputation_loss(x, m, x_bar, scores)
-        if self.hidden_weight > 0:
-            loss = loss + self.hidden_weight * self._hidden_reconstruction(
-                rt, networks, x, m
-            )
-        apply_gradients(
-            loss,
-            networks,
-            {name: optimizers[name] for name in ("encoder", "generator_mi")},
-        )
-        return loss.detach(), x_hat.detach()
+        loss = self._step_encoder_generator(rt, networks, optimizers, loss, x, m)
+        return loss, x_hat.detach()
 
 
 @shared_docs
