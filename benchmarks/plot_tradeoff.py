@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from _common import RESULTS, pyplot
+from _common import RESULTS, peer_imputers, pyplot
 
 
 def main(path):
@@ -25,10 +25,13 @@ def main(path):
     means = frame.groupby(["dataset", "method"], sort=False)[["rmse", "fit_time_s"]].mean()
     datasets = list(dict.fromkeys(frame.dataset))
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets), 4.2), squeeze=False)
-    for ax, dataset in zip(axes[0], datasets):
+    columns = min(3, len(datasets))
+    rows = -(-len(datasets) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(5.5 * columns, 4.5 * rows), squeeze=False)
+    peers = set(peer_imputers())
+    for ax, dataset in zip(axes.flat, datasets):
         for method, row in means.loc[dataset].iterrows():
-            ours = "GAN" in method or method == "blend members alone"
+            ours = method not in peers
             ax.scatter(row.fit_time_s, row.rmse, marker="o" if ours else "s",
                        color="C0" if ours else "C1")
             ax.annotate(method, (row.fit_time_s, row.rmse), fontsize=6,
@@ -36,7 +39,10 @@ def main(path):
         ax.set_xscale("log")
         ax.set_xlabel("fit time, s (log)")
         ax.set_title(dataset)
-    axes[0][0].set_ylabel("RMSE on removed entries (lower is better)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("RMSE on removed entries (lower is better)")
+    for ax in axes.flat[len(datasets):]:
+        ax.axis("off")
     fig.suptitle("skgan (circles) and peers (squares): RMSE against fit time")
     fig.tight_layout()
     out = Path(path).with_name("rmse_vs_fit_time.png")
