@@ -357,7 +357,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     learning_rate : float, default=1e-3
         RMSProp step size of the three networks. The paper gives no value;
         the authors' code uses 2e-4 (with 10000 epochs on breast cancer).
-        Within the default budget of about 2000 updates, 2e-4 imputed worse
+        Within the then default budget of about 2000 updates, 2e-4 imputed worse
         on development masks (20%% MCAR, seeds 100-102, not the benchmark's):
         RMSE 0.0854 against 0.0695 on breast cancer and 0.1545 against
         0.1443 on wine, higher on every mask
