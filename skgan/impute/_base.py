@@ -286,10 +286,11 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             total += self._impute_tensor(networks, x, m, noise.expand_as(x))
         return total / len(noise_bank)
 
-    def _network_output(self, X, mask, draw=None):
+    def _network_output(self, X, mask, draw=None, *, X01=None):
         """The networks' imputation of the non-empty features of ``X``, in
         the [0, 1] scale; ``draw(x, m)`` imputes scaled rows (default: the
-        deterministic mean over ``noise_bank_``)."""
+        deterministic mean over ``noise_bank_``). ``X01``: ``X`` already
+        scaled, when the caller has it."""
         device = self._inference_device()
         if draw is None:
             bank = torch.as_tensor(self.noise_bank_, dtype=torch.float32, device=device)
@@ -297,7 +298,8 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             def draw(x, m):
                 return self._mean_imputation(self.networks_, x, m, bank)
 
-        X01 = self.scaling_.scale(X, mask)
+        if X01 is None:
+            X01 = self.scaling_.scale(X, mask)
         out = np.empty_like(X01)
         with torch.no_grad():
             for start in range(0, X.shape[0], TRANSFORM_CHUNK):
@@ -310,10 +312,10 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
     def _impute_valid(self, X, mask, draw=None):
         """Impute the non-empty features of ``X``: the networks' output,
         blended (see ``blend_with``) unless ``draw`` gives single draws."""
-        imputed01 = self._network_output(X, mask, draw)
+        X01 = self.scaling_.scale(X, mask)
+        imputed01 = self._network_output(X, mask, draw, X01=X01)
         if draw is None:
-            X01 = np.where(mask, np.nan, self.scaling_.scale(X, mask))
-            imputed01 = self.blend_.combine(imputed01, X01)
+            imputed01 = self.blend_.combine(imputed01, np.where(mask, np.nan, X01))
         return np.where(mask, self.scaling_.unscale(imputed01), X)
 
     def _assemble(self, X, mask, imputed_valid):

@@ -139,6 +139,10 @@ def fit_members(names, X01, held, *, seed):
     X_fit = np.where(held, np.nan, X01)
     members, predictions = {}, {}
     for name in names:
+        if not held.any():
+            members[name] = _fitted(name, make_member(name, X01.shape, seed), X01, rng)
+            predictions[name] = np.empty(0)
+            continue
         members[name] = _fitted(name, make_member(name, X01.shape, seed), X_fit, rng)
         predictions[name] = members[name].transform(X_fit)[held]
         if REFIT_MEMBERS:
