@@ -90,7 +90,11 @@ VARIANTS = {
         + ("refitted" if refit else "not refitted"): (
             lambda s, trees=trees, rounds=rounds, refit=refit: _Patched(
                 MisGANImputer(random_state=s),
-                {"FOREST_TREES": trees, "FOREST_ROUNDS": rounds, "REFIT_MEMBERS": refit},
+                {
+                    "FOREST_TREES": trees,
+                    "FOREST_ROUNDS": rounds,
+                    "REFIT_MEMBERS": _blend.BLEND_MEMBERS if refit else (),
+                },
             )
         )
         for trees, rounds, refit in [

@@ -4,9 +4,10 @@ The weights are non-negative least squares on observed entries held out of
 training: every member -- the networks, and each scikit-learn imputer named
 in ``blend_with`` -- imputes them from the rest, and the weights are those
 whose combination best restores them (Breiman's stacked regression, 1996,
-with the non-negativity that keeps it stable). The scikit-learn members are
-then refitted on every observed entry; the networks are not (they are the
-expensive part).
+with the non-negativity that keeps it stable). The members are fitted before
+the networks, so that the networks train while they improve the blend. The
+cheap members are then refitted on every observed entry; the forest and the
+networks are not (they are the expensive part).
 """
 
 import warnings
@@ -33,9 +34,9 @@ FOREST_MAX_TREES = 9000
 #: Rows each tree of the "forest" member learns from, at most (a bootstrap
 #: sample of that size on larger tables): its cost grows with the rows.
 FOREST_MAX_ROWS = 20000
-#: Refit every member on all observed entries once its imputations of the
-#: held-out entries are known (what its weight is fitted on).
-REFIT_MEMBERS = True
+#: Members refitted on all observed entries once their imputations of the
+#: held-out entries are known (what their weights are fitted on).
+REFIT_MEMBERS = ("iterative", "knn")
 
 BLEND_MEMBERS = ("iterative", "knn", "forest")
 
@@ -129,8 +130,8 @@ class Blend:
 
 def fit_members(names, X01, held, *, seed):
     """The members ``names`` and their imputations of the ``held`` entries
-    when fitted with those hidden; the members returned are refitted on
-    every observed entry (``REFIT_MEMBERS``).
+    when fitted with those hidden; those in ``REFIT_MEMBERS`` are returned
+    refitted on every observed entry.
 
     ``X01`` holds the non-empty features scaled to [0, 1], NaN where
     missing.
@@ -145,7 +146,7 @@ def fit_members(names, X01, held, *, seed):
             continue
         members[name] = _fitted(name, make_member(name, X01.shape, seed), X_fit, rng)
         predictions[name] = members[name].transform(X_fit)[held]
-        if REFIT_MEMBERS:
+        if name in REFIT_MEMBERS:
             members[name] = _fitted(name, make_member(name, X01.shape, seed), X01, rng)
     return members, predictions
 

@@ -65,6 +65,8 @@ class GAINImputer(BaseGANImputer):
         Mini-batch size (capped by ``n_samples``); "auto" is
         ``n_samples // 64`` within [64, 256].
     %(heldout_parameters)s
+    n_iter_no_change : int, default=50
+        Patience of early stopping, in epochs.
     transform_draws : int, default=1
         Number of generator draws averaged by :meth:`transform`. GAIN's
         noise is small (``noise_scale``), so one draw is close to their

@@ -376,6 +376,11 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         Mini-batch size; "auto" is ``n_samples // 64`` within [64, 256]
         (the paper's 64 on small data), capped by ``n_samples``.
     %(heldout_parameters)s
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs (50 before the networks
+        stopped on the blend's RMSE; on the development masks of
+        ``benchmarks/results/study_cost.md`` both gave the same RMSE, the
+        networks' weight being 0, at a third less fit time).
     transform_draws : int, default=16
         Number of noise draws averaged by :meth:`transform`.
     device : str, default="auto"
@@ -478,7 +483,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         batch_size="auto",
         early_stopping="auto",
         validation_fraction=0.1,
-        n_iter_no_change=50,
+        n_iter_no_change=10,
         transform_draws=16,
         device="auto",
         random_state=None,

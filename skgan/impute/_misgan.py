@@ -122,6 +122,11 @@ class MisGANImputer(BaseGANImputer):
         Mini-batch size; "auto" is ``n_samples // 64`` within [64, 256],
         capped by ``n_samples``.
     %(heldout_parameters)s
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs (50 before the networks
+        stopped on the blend's RMSE; on the development masks of
+        ``benchmarks/results/study_cost.md`` both gave the same RMSE, the
+        networks' weight being 0, at a third less fit time).
     transform_draws : int, default=16
         Number of imputer draws averaged by :meth:`transform`.
     device : str, default="auto"
@@ -243,7 +248,7 @@ class MisGANImputer(BaseGANImputer):
         batch_size="auto",
         early_stopping="auto",
         validation_fraction=0.1,
-        n_iter_no_change=50,
+        n_iter_no_change=10,
         transform_draws=16,
         device="auto",
         random_state=None,
