@@ -207,11 +207,11 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         held = self._hold_out_entries(rt, ~mask)
         kept = ~mask & ~held
         rt.data = {"x": rt.tensor(np.where(kept, x01, 0.0)), "m": rt.tensor(kept)}
+        # Drawn only for members: a fit without any keeps its networks'
+        # random stream.
+        seed = int(rt.numpy_generator.integers(2**31 - 1)) if members else None
         members, member_predictions = fit_members(
-            members,
-            np.where(mask, np.nan, x01),
-            held,
-            seed=int(rt.numpy_generator.integers(2**31 - 1)),
+            members, np.where(mask, np.nan, x01), held, seed=seed
         )
         score = (
             self._heldout_score(rt, kept, held, x01, members, member_predictions)
