@@ -253,7 +253,10 @@ def peers(quick, imputers=None, balances=tuple(BALANCES), dataset=None):
 
 
 #: ``--variants`` keys of :func:`hexagan_variants`, in table order.
-VARIANT_KEYS = ("default", "no-cg-no-semi", "no-cg", "no-semi", "pseudo-labels")
+VARIANT_KEYS = (
+    "default", "no-blend", "members-alone", "no-cg-no-semi", "no-cg", "no-semi",
+    "pseudo-labels",
+)
 
 
 def hexagan_variants(keys=VARIANT_KEYS):
@@ -263,6 +266,14 @@ def hexagan_variants(keys=VARIANT_KEYS):
     default = HexaGANClassifier().pseudo_label
     groups = {
         "default": {f"HexaGAN (full, default: {default} pseudo-labels)": {}},
+        # C alone, as the paper has it (and as the default was before the
+        # blend): no scikit-learn member, no early stopping.
+        "no-blend": {
+            "HexaGAN, C alone (no blend)": dict(blend_with=None, early_stopping=False)
+        },
+        # The blend's scikit-learn members beside networks trained for one
+        # epoch: the blend without the GAN.
+        "members-alone": {"blend members alone (one-epoch networks)": dict(max_iter=1)},
         "no-cg-no-semi": {
             "HexaGAN w/o G_CG & D_MI,d+1": dict(
                 conditional_generation=False, semi_supervised=False
@@ -374,7 +385,7 @@ def _fit_and_score(
 
 def classification(
     datasets, quick, seeds, hexagan_params=None, variants=VARIANT_KEYS,
-    with_peers=True, repeats=1,
+    with_peers=True, repeats=1, cascade_imputers=None,
 ):
     """Tasks of the classification tables (and a description of the data
     sets); seed s re-draws the models' randomness (the dirty data and the
@@ -390,7 +401,11 @@ def classification(
     for name in datasets:
         extra = (hexagan_params or {}).get(name)
         methods = {
-            **(peers(quick, dataset=name) if with_peers else {}),
+            **(
+                peers(quick, imputers=cascade_imputers, dataset=name)
+                if with_peers
+                else {}
+            ),
             **hexagans(quick, hexagan_variants(variants), extra=extra),
         }
         reduced = {} if quick else REDUCED_IMPUTERS.get(name, {})
@@ -926,6 +941,13 @@ def main():
         "to an earlier run's table)",
     )
     parser.add_argument(
+        "--cascade-imputers",
+        nargs="+",
+        choices=["IterativeImputer", "GAINImputer"],
+        default=None,
+        help="classification: imputers of the cascades (default: both)",
+    )
+    parser.add_argument(
         "--seeds", type=int, default=1, help="model seeds per test fold (default 1)"
     )
     parser.add_argument(
@@ -983,6 +1005,7 @@ def main():
             args.variants,
             with_peers=not args.no_peers,
             repeats=args.repeats,
+            cascade_imputers=args.cascade_imputers,
         )
         tasks += found
     started = time.perf_counter()

@@ -5,7 +5,7 @@ imputers (``blend_with``, ``heldout_rmse_``, ``blend_weights_``), and the
 import numpy as np
 import pytest
 
-from skgan import GAINImputer, HexaGANImputer, MisGANImputer
+from skgan import GAINImputer, HexaGANClassifier, HexaGANImputer, MisGANImputer
 from skgan.impute import _blend
 
 FAST = {"max_iter": 3, "random_state": 0, "device": "cpu"}
@@ -185,4 +185,86 @@ def test_hexagan_without_adversarial_term_has_no_discriminator():
     adversarial = HexaGANImputer(**networks_only).fit(X_missing)
     assert not np.array_equal(
         without.transform(X_missing), adversarial.transform(X_missing)
+    )
+
+
+# -- HexaGANClassifier's blend ------------------------------------------------
+CLASSIFIER = {"hidden_size": 16, "max_iter": 2, "inference_draws": 2, "device": "cpu"}
+
+
+def _separable(n_samples=300, seed=0):
+    """Two classes split by a hyperplane, 15% of entries and 20% of labels
+    missing."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, 4))
+    y = (X @ np.array([1.0, -1.0, 0.5, 0.0]) > 0).astype(int)
+    X[rng.uniform(size=X.shape) < 0.15] = np.nan
+    y_train = y.copy()
+    y_train[rng.uniform(size=n_samples) < 0.2] = -1
+    return X, y, y_train
+
+
+def test_classifier_blend_leans_on_the_members_when_c_is_untrained():
+    X, y, y_train = _separable()
+    blended = HexaGANClassifier(random_state=0, **CLASSIFIER).fit(X, y_train)
+    alone = HexaGANClassifier(
+        blend_with=None, early_stopping=True, random_state=0, **CLASSIFIER
+    ).fit(X, y_train)
+    weights = blended.blend_weights_
+    assert set(weights) == {"network", "gradient_boosting", "logistic"}
+    assert sum(weights.values()) == pytest.approx(1.0)
+    # Two epochs leave C far behind both members on the held-out rows.
+    assert weights["network"] < 0.5
+    assert alone.blend_weights_ == {"network": 1.0}
+    # The early-stopping signal is the blend's log-loss, far below C's alone
+    # after two epochs.
+    assert max(blended.history_["validation"]) < min(alone.history_["validation"])
+    assert blended.score(X, y) > alone.score(X, y)
+    proba = blended.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(blended.predict_proba(X), proba)
+
+
+def test_classifier_blend_members_are_refitted_on_every_row(monkeypatch):
+    from skgan.semi_supervised import _blend as classifier_blend
+
+    X, _, y_train = _separable()
+    fits = []
+    fitted = classifier_blend._fitted
+
+    def record(name, X01, codes, seed):
+        fits.append((name, len(codes), int((codes >= 0).sum())))
+        return fitted(name, X01, codes, seed)
+
+    monkeypatch.setattr(classifier_blend, "_fitted", record)
+    clf = HexaGANClassifier(validation_fraction=0.2, random_state=0, **CLASSIFIER)
+    clf.fit(X, y_train)
+    labeled = int((y_train >= 0).sum())
+    held = fits[0][1]
+    assert len(X) - held == pytest.approx(0.2 * labeled, abs=2)
+    assert fits == [
+        ("gradient_boosting", held, held - (len(X) - labeled)),
+        ("gradient_boosting", len(X), labeled),
+        ("logistic", held, held - (len(X) - labeled)),
+        ("logistic", len(X), labeled),
+    ]
+
+
+@pytest.mark.parametrize("blend_with", [("forest",), ("logistic", "logistic")])
+def test_classifier_bad_blend_members_are_rejected(blend_with):
+    X, _, y_train = _separable(n_samples=60)
+    with pytest.raises(ValueError, match="blend_with"):
+        HexaGANClassifier(blend_with=blend_with, **CLASSIFIER).fit(X, y_train)
+
+
+def test_classifier_without_blend_keeps_cs_probabilities():
+    X, _, y_train = _separable(n_samples=120)
+    clf = HexaGANClassifier(
+        blend_with=None, early_stopping=False, random_state=0, **CLASSIFIER
+    ).fit(X, y_train)
+    assert not hasattr(clf, "history_") or "validation" not in clf.history_
+    X01, observed = clf._scaled(X, np.isnan(X))
+    network = clf._network_proba(X01, observed)
+    np.testing.assert_allclose(
+        clf.predict_proba(X), network / network.sum(axis=1, keepdims=True)
     )

@@ -75,13 +75,13 @@ def make_member(name, shape, seed):
     return KNNImputer(keep_empty_features=True)
 
 
-def check_members(names):
-    """``blend_with`` as a tuple of distinct known names."""
+def check_members(names, known=BLEND_MEMBERS):
+    """``blend_with`` as a tuple of distinct names among ``known``."""
     names = tuple(names or ())
-    unknown = [name for name in names if name not in BLEND_MEMBERS]
+    unknown = [name for name in names if name not in known]
     if unknown or len(set(names)) != len(names):
         raise ValueError(
-            f"blend_with must hold distinct names among {BLEND_MEMBERS}, got {names!r}."
+            f"blend_with must hold distinct names among {known}, got {names!r}."
         )
     return names
 
@@ -151,7 +151,7 @@ def fit_members(names, X01, held, *, seed):
     return members, predictions
 
 
-def _nnls_weights(predictions, target, n_weights):
+def nnls_weights(predictions, target, n_weights):
     """Non-negative least-squares weights, equal ones when NNLS gives none."""
     if len(target):
         weights, _ = nnls(predictions, target)
@@ -174,7 +174,7 @@ def fit_blend(network_predictions, members, member_predictions, target):
     predictions = np.column_stack(
         [network_predictions, *(member_predictions[name] for name in members)]
     )
-    weights = _nnls_weights(predictions, target, len(keys)) if members else np.ones(1)
+    weights = nnls_weights(predictions, target, len(keys)) if members else np.ones(1)
     rmse = (
         float(np.sqrt(np.mean((predictions @ weights - target) ** 2)))
         if len(target)

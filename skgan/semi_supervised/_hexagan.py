@@ -25,6 +25,8 @@ from .._nn import (
     mlp_input_gradient,
 )
 from ..impute._base import TRANSFORM_CHUNK, MinMaxScaling, observed_features
+from ..impute._blend import check_members
+from ._blend import BLEND_MEMBERS, fit_blend, fit_members
 from ..impute._hexagan import HexaGANImputationMixin, random_rows
 
 #: Pseudo-label forms for unlabeled rows (see the class docstring).
@@ -197,18 +199,38 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     batch_size : int or "auto", default="auto"
         Mini-batch size; "auto" is ``n_samples // 64`` within [64, 256]
         (the paper's 64 on small data), capped by ``n_samples``.
-    early_stopping : "auto" or bool, default=False
+    early_stopping : "auto" or bool, default="auto"
         Hold out ``validation_fraction`` of the labeled rows (stratified) and
-        stop when ``C``'s log-loss on them has not improved for
-        ``n_iter_no_change`` epochs; the best networks are kept. "auto"
-        enables it from 1000 samples on.
+        stop when the log-loss on them has not improved for
+        ``n_iter_no_change`` epochs: that of the blend (see ``blend_with``;
+        the networks train while they improve it), or of ``C`` alone
+        without one. The best networks are kept. "auto" enables it with a
+        blend, and without one from 1000 samples on (False before the blend;
+        the paper has no early stopping).
     validation_fraction : float, default=0.1
-        Fraction of labeled rows held out for early stopping.
+        Fraction of labeled rows held out for early stopping and the
+        blend's weights.
     n_iter_no_change : int, default=20
         Patience of early stopping, in epochs.
     inference_draws : int, default=8
         Noise draws of the imputation averaged by :meth:`predict_proba` and
         :meth:`impute`.
+    blend_with : tuple of str or None, default=("gradient_boosting", "logistic")
+        scikit-learn classifiers blended with ``C`` (not in the paper):
+        "gradient_boosting" is
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (native
+        missing values, labeled rows only), "logistic" the cascade users
+        build by hand, :class:`~sklearn.impute.IterativeImputer` on every
+        row then :class:`~sklearn.linear_model.LogisticRegression`
+        (``class_weight="balanced"``) self-trained on the unlabeled rows
+        (:class:`~sklearn.semi_supervised.SelfTrainingClassifier`), both in
+        the networks' [0, 1] scale. Each is fitted without the held-out
+        labeled rows (see ``validation_fraction``) and gives their class
+        probabilities, as ``C`` does; the weights ``w >= 0`` minimise the
+        squared error of ``w_0 C + sum_k w_k P_k`` against the one-hot labels
+        (stacked generalisation on the Brier score) and are scaled to sum to
+        1. The members are then refitted on every row; the networks are not.
+        None or ``()`` uses ``C`` alone, as the paper does.
     device : str, default="auto"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
         when one mini-batch update is large enough to gain from it (tables
@@ -235,6 +257,13 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         Number of epochs run.
     best_iteration_ : int
         Epoch whose networks were kept.
+    blend_weights_ : dict of str to float
+        Weight of ``C`` (``"network"``) and of each member of ``blend_with``
+        in :meth:`predict_proba`; they sum to 1.
+    blend_ : object
+        The blend: ``weights_``, ``heldout_log_loss_`` (NaN when no row
+        could be held out) and ``members_``, the fitted scikit-learn
+        classifiers.
     device_ : torch.device
         Device the networks were trained on.
     scaling_ : object
@@ -351,6 +380,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         "label_penalty": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "inference_draws": [Interval(Integral, 1, None, closed="left")],
+        "blend_with": [tuple, list, None],
     }
 
 
@@ -374,10 +404,11 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         learning_rate=1e-3,
         max_iter="auto",
         batch_size="auto",
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=20,
         inference_draws=8,
+        blend_with=("gradient_boosting", "logistic"),
         device="auto",
         random_state=None,
         verbose=0,
@@ -403,6 +434,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.inference_draws = inference_draws
+        self.blend_with = blend_with
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -450,28 +482,56 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         y_codes = np.full(len(y), -1, dtype=np.int64)
         y_codes[~unlabeled] = codes
 
+        names = check_members(self.blend_with, BLEND_MEMBERS)
         mask = np.isnan(X)
         self._valid_features = observed_features(mask)
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
+        x01 = self.scaling_.scale(X, mask)
         rt = self._make_runtime(*X.shape)
         rt.data = {
-            "x": rt.tensor(self.scaling_.scale(X, mask)),
+            "x": rt.tensor(x01),
             "m": rt.tensor(~mask),
             "y": torch.as_tensor(y_codes, device=rt.device),
         }
-        validation = (
-            self._prepare_validation(rt)
-            if self._early_stopping_enabled(len(y))
-            else None
+        early_stopping = self._early_stopping_enabled(len(y))
+        held, heldout_data = np.empty(0, dtype=int), None
+        if early_stopping or names:
+            held, heldout_data = self._hold_out_labeled_rows(rt)
+        # Drawn only for members: a fit without any keeps its networks'
+        # random stream.
+        seed = int(rt.numpy_generator.integers(2**31 - 1)) if names else None
+        members, member_predictions = fit_members(
+            names,
+            np.where(mask, np.nan, x01),
+            y_codes,
+            held,
+            len(self.classes_),
+            seed=seed,
         )
-        self._fit_networks(rt, validation)
+        score = None
+        if heldout_data is not None:
+            score = self._heldout_score(rt, heldout_data, members, member_predictions)
+        self._fit_networks(rt, score if early_stopping else None)
         self.noise_bank_ = to_numpy(rt.rand(self.inference_draws, X.shape[1]))
+        self.blend_ = fit_blend(
+            self._network_proba(x01[held], ~mask[held]),
+            members,
+            member_predictions,
+            y_codes[held],
+        )
+        self.blend_weights_ = self.blend_.weights_
         return self
 
-    def _prepare_validation(self, rt):
-        """Hold out a stratified share of the labeled rows; returns the
-        early-stopping signal (C's log-loss on them) or None if too few."""
+    def _early_stopping_enabled(self, n_samples):
+        if self.early_stopping == "auto" and self.blend_with:
+            return True
+        return super()._early_stopping_enabled(n_samples)
+
+    def _hold_out_labeled_rows(self, rt):
+        """Hold out a stratified share of the labeled rows: they leave
+        ``rt.data``; returns their sorted indices and their data (no index
+        and None if too few rows)."""
         y = rt.data["y"].cpu().numpy()
         order = rt.permutation(len(y)).numpy()
         held = []
@@ -479,25 +539,34 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             rows = order[y[order] == k]
             n_val = int(math.floor(self.validation_fraction * len(rows)))
             if len(rows) - n_val < 1:
-                return None
+                return np.empty(0, dtype=int), None
             held.extend(rows[:n_val])
         if len(held) < 2:
-            return None
+            return np.empty(0, dtype=int), None
+        held = np.sort(held)
+        heldout_data = {key: value[held] for key, value in rt.data.items()}
         keep = np.ones(len(y), dtype=bool)
         keep[held] = False
-        held = torch.as_tensor(np.sort(held), device=rt.device)
-        x_val, m_val, y_val = (rt.data[k][held] for k in ("x", "m", "y"))
-        rt.data = {
-            key: value[torch.as_tensor(keep, device=rt.device)]
-            for key, value in rt.data.items()
-        }
+        keep = torch.as_tensor(keep, device=rt.device)
+        rt.data = {key: value[keep] for key, value in rt.data.items()}
+        return held, heldout_data
+
+    def _heldout_score(self, rt, heldout_data, members, member_predictions):
+        """The early-stopping signal: log-loss on the held-out rows of the
+        blend of ``C`` with ``members`` (whose probabilities for those rows
+        are ``member_predictions``), or of ``C`` alone without members."""
+        x_val, m_val, y_val = (heldout_data[k] for k in ("x", "m", "y"))
+        codes = y_val.cpu().numpy()
         noise = rt.rand(self.inference_draws, x_val.shape[1])
 
-        def validation_log_loss(networks):
+        def heldout_log_loss(networks):
             proba = self._mean_proba(networks, x_val, m_val, noise)
+            if members:
+                proba = to_numpy(proba).astype(np.float64)
+                return fit_blend(proba, members, member_predictions, codes).heldout_log_loss_
             return F.nll_loss(torch.log(proba.clamp_min(1e-12)), y_val)
 
-        return validation_log_loss
+        return heldout_log_loss
 
     # -- networks ----------------------------------------------------------
     def _build_networks(self, rt):
@@ -747,22 +816,33 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         )
         return X, np.isnan(X)
 
-    def _run_chunks(self, X, mask, fn):
-        """Apply ``fn(x, m)`` to the scaled valid features, chunk by chunk."""
+    def _scaled(self, X, mask):
+        """The valid features of ``X`` in the networks' [0, 1] scale (0 where
+        missing) and their mask of observed entries."""
         valid = self._valid_features
-        X01 = self.scaling_.scale(X[:, valid], mask[:, valid])
+        return self.scaling_.scale(X[:, valid], mask[:, valid]), ~mask[:, valid]
+
+    def _run_chunks(self, X01, observed, fn):
+        """Apply ``fn(x, m, noise_bank)`` to scaled rows, chunk by chunk."""
         device = self._inference_device()
         bank = torch.as_tensor(self.noise_bank_, dtype=torch.float32, device=device)
         outputs = []
         with torch.no_grad():
-            for start in range(0, X.shape[0], TRANSFORM_CHUNK):
+            for start in range(0, X01.shape[0], TRANSFORM_CHUNK):
                 rows = slice(start, start + TRANSFORM_CHUNK)
                 x = torch.as_tensor(X01[rows], dtype=torch.float32, device=device)
-                m = torch.as_tensor(
-                    ~mask[rows][:, valid], dtype=torch.float32, device=device
-                )
+                m = torch.as_tensor(observed[rows], dtype=torch.float32, device=device)
                 outputs.append(to_numpy(fn(x, m, bank)))
         return np.concatenate(outputs)
+
+    def _network_proba(self, X01, observed):
+        """``C``'s probabilities for scaled rows, averaged over the noise
+        bank's imputations."""
+        if not len(X01):
+            return np.empty((0, len(self.classes_)))
+        return self._run_chunks(
+            X01, observed, lambda x, m, bank: self._mean_proba(self.networks_, x, m, bank)
+        ).astype(np.float64)
 
     def predict_proba(self, X):
         """Class probabilities; missing entries are imputed first.
@@ -776,11 +856,13 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             ``C``'s probabilities, averaged over ``inference_draws``
-            imputations with noise fixed at fit time.
+            imputations with noise fixed at fit time, blended with those of
+            the ``blend_with`` classifiers (see ``blend_weights_``).
         """
         X, mask = self._checked_input(X)
-        proba = self._run_chunks(
-            X, mask, lambda x, m, bank: self._mean_proba(self.networks_, x, m, bank)
+        X01, observed = self._scaled(X, mask)
+        proba = self.blend_.combine(
+            self._network_proba(X01, observed), np.where(observed, X01, np.nan)
         )
         return proba / proba.sum(axis=1, keepdims=True)
 
@@ -824,7 +906,9 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             return total / len(bank)
 
         valid = self._valid_features
-        imputed = self.scaling_.unscale(self._run_chunks(X, mask, mean_imputation))
+        imputed = self.scaling_.unscale(
+            self._run_chunks(*self._scaled(X, mask), mean_imputation)
+        )
         out = np.where(mask, 0.0, X)
         out[:, valid] = np.where(mask[:, valid], imputed, X[:, valid])
         return out
