@@ -334,6 +334,30 @@ def markdown_table(header, rows):
     return lines
 
 
+def variant_table(frame, variants):
+    """Header and rows of a search log: per variant (in the order of
+    ``variants``) and data set, the mean RMSE over masks (their number in
+    brackets) and the mean fit time. ``frame`` holds the rows written by
+    :func:`impute_on_masks`."""
+    datasets = list(dict.fromkeys(frame.dataset))
+    table = frame.groupby(["variant", "dataset"]).agg(
+        rmse=("rmse", "mean"), seconds=("fit_time_s", "mean"), n=("seed", "count")
+    )
+    header, rows = ["variant"], []
+    for dataset in datasets:
+        header += [f"{dataset} RMSE", f"{dataset} fit s"]
+    for variant in variants:
+        cells = [variant]
+        for dataset in datasets:
+            if (variant, dataset) in table.index:
+                r = table.loc[(variant, dataset)]
+                cells += [f"{r.rmse:.4f} ({r.n:.0f})", f"{r.seconds:.1f}"]
+            else:
+                cells += ["–", "–"]
+        rows.append(cells)
+    return header, rows
+
+
 def mean_std(values, digits=4):
     values = np.asarray(values, dtype=float)
     return f"{values.mean():.{digits}f} ± {values.std():.{digits}f}"

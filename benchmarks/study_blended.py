@@ -38,6 +38,7 @@ from _common import (
     markdown_table,
     minmax_nan,
     peer_imputers,
+    variant_table,
 )
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -130,24 +131,11 @@ def csv_path(dataset):
 def summarise():
     frames = [pd.read_csv(p) for p in sorted(RESULTS.glob("study_blended_*.csv"))]
     frame = pd.concat(frames)
-    datasets = list(dict.fromkeys(frame.dataset))
-    table = frame.groupby(["variant", "dataset"]).agg(
-        rmse=("rmse", "mean"), seconds=("fit_time_s", "mean"), n=("seed", "count")
-    )
-    rows = []
     # Variants measured with options since removed are kept at the end.
-    for variant in [*VARIANTS, *(v for v in dict.fromkeys(frame.variant) if v not in VARIANTS)]:
-        cells = [variant]
-        for dataset in datasets:
-            if (variant, dataset) in table.index:
-                r = table.loc[(variant, dataset)]
-                cells += [f"{r.rmse:.4f} ({r.n:.0f})", f"{r.seconds:.1f}"]
-            else:
-                cells += ["–", "–"]
-        rows.append(cells)
-    header = ["variant"]
-    for dataset in datasets:
-        header += [f"{dataset} RMSE", f"{dataset} fit s"]
+    header, rows = variant_table(
+        frame,
+        [*VARIANTS, *(v for v in dict.fromkeys(frame.variant) if v not in VARIANTS)],
+    )
     lines = [
         "# Search log: blended GAN imputers on development masks",
         "",

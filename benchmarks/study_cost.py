@@ -29,7 +29,13 @@ import argparse
 
 import pandas as pd
 
-from _common import RESULTS, impute_on_masks, machine_lines, markdown_table
+from _common import (
+    RESULTS,
+    impute_on_masks,
+    machine_lines,
+    markdown_table,
+    variant_table,
+)
 from study_blended import make_task
 
 from skgan import HexaGANImputer, MisGANImputer
@@ -57,23 +63,8 @@ def csv_path(dataset):
 
 def summarise():
     frame = pd.concat(pd.read_csv(p) for p in sorted(RESULTS.glob("study_cost_*.csv")))
-    datasets = list(dict.fromkeys(frame.dataset))
-    table = frame.groupby(["variant", "dataset"]).agg(
-        rmse=("rmse", "mean"), seconds=("fit_time_s", "mean"), n=("seed", "count")
-    )
-    header, rows = ["variant"], []
-    for dataset in datasets:
-        header += [f"{dataset} RMSE", f"{dataset} fit s"]
     # Every variant of the CSVs, in the order first run.
-    for variant in [*dict.fromkeys(frame.variant)]:
-        cells = [variant]
-        for dataset in datasets:
-            if (variant, dataset) in table.index:
-                r = table.loc[(variant, dataset)]
-                cells += [f"{r.rmse:.4f} ({r.n:.0f})", f"{r.seconds:.1f}"]
-            else:
-                cells += ["–", "–"]
-        rows.append(cells)
+    header, rows = variant_table(frame, dict.fromkeys(frame.variant))
     lines = [
         "# Search log: the cost of a default fit on small tables",
         "",
