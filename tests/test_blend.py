@@ -141,6 +141,34 @@ def test_networks_stop_on_the_blends_held_out_rmse(Imputer):
     )
 
 
+def test_transform_skips_what_has_no_weight(monkeypatch):
+    X_missing = _linear()[1]
+    imputer = MisGANImputer(**FAST).fit(X_missing)
+    before = imputer.transform(X_missing)
+    weights = imputer.blend_.weights_
+    zeroed = [name for name, weight in weights.items() if weight == 0]
+
+    class Unused:
+        def transform(self, X):
+            raise AssertionError("a member with no weight was run")
+
+    members = imputer.blend_.members_
+    for name in ["knn", "network"]:
+        if name in members:
+            members[name] = Unused()
+        weights[name] = 0.0
+
+    def unused(*args, **kwargs):
+        raise AssertionError("networks with no weight were run")
+
+    monkeypatch.setattr(imputer, "_network_output", unused)
+    after = imputer.transform(X_missing)
+    observed = ~np.isnan(X_missing)
+    np.testing.assert_array_equal(after[observed], X_missing[observed])
+    if {"knn", "network"} <= set(zeroed):
+        np.testing.assert_array_equal(after, before)
+
+
 def test_held_out_entries_are_hidden_from_training():
     X_missing = _linear()[1]
     imputer = MisGANImputer(validation_fraction=0.3, **FAST)

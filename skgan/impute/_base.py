@@ -328,9 +328,16 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         """Impute the non-empty features of ``X``: the networks' output,
         blended (see ``blend_with``) unless ``draw`` gives single draws."""
         X01 = self.scaling_.scale(X, mask)
-        imputed01 = self._network_output(X, mask, draw, X01=X01)
-        if draw is None:
-            imputed01 = self.blend_.combine(imputed01, np.where(mask, np.nan, X01))
+        if draw is not None:
+            imputed01 = self._network_output(X, mask, draw, X01=X01)
+        else:
+            # Networks with no weight in the blend are not run.
+            network01 = (
+                self._network_output(X, mask, X01=X01)
+                if self.blend_.weights_["network"]
+                else np.zeros_like(X01)
+            )
+            imputed01 = self.blend_.combine(network01, np.where(mask, np.nan, X01))
         return np.where(mask, self.scaling_.unscale(imputed01), X)
 
     def _assemble(self, X, mask, imputed_valid):

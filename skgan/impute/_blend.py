@@ -124,7 +124,10 @@ class Blend:
         out = self.weights_["network"] * network01
         if np.isnan(X01).any():
             for name, member in self.members_.items():
-                out = out + self.weights_[name] * member.transform(X01)
+                # Members with no weight are not run (KNN's transform is
+                # the costly part of a transform on large tables).
+                if self.weights_[name]:
+                    out = out + self.weights_[name] * member.transform(X01)
         return out
 
 
