@@ -51,7 +51,10 @@ VARIANTS = {
             )
         )
         for cls, patience in [
-            (MisGANImputer, 50), (MisGANImputer, 10), (MisGANImputer, 5), (HexaGANImputer, 10)
+            (MisGANImputer, 50),
+            (MisGANImputer, 10),
+            (MisGANImputer, 5),
+            (HexaGANImputer, 10),
         ]
     },
 }

@@ -108,7 +108,8 @@ class ClassifierBlend:
         from the networks' ``network_proba``."""
         out = self.weights_["network"] * network_proba
         for name, member in self.members_.items():
-            out = out + self.weights_[name] * _probabilities(member, X01, self.n_classes)
+            proba = _probabilities(member, X01, self.n_classes)
+            out = out + self.weights_[name] * proba
         return out
 
 
@@ -132,7 +133,8 @@ def fit_blend(network_proba, members, member_predictions, codes):
         target = np.eye(n_classes)[codes].ravel()
         weights = nnls_weights(stacked, target, len(keys))
         weights = weights / weights.sum()
-    blend = ClassifierBlend(dict(zip(keys, map(float, weights))), np.nan, members, n_classes)
+    weights_ = dict(zip(keys, map(float, weights)))
+    blend = ClassifierBlend(weights_, np.nan, members, n_classes)
     if len(codes):
         proba = weights[0] * network_proba + sum(
             w * member_predictions[k] for w, k in zip(weights[1:], members)

@@ -26,8 +26,8 @@ from .._nn import (
 )
 from ..impute._base import TRANSFORM_CHUNK, MinMaxScaling, observed_features
 from ..impute._blend import check_members
-from ._blend import BLEND_MEMBERS, fit_blend, fit_members
 from ..impute._hexagan import HexaGANImputationMixin, random_rows
+from ._blend import BLEND_MEMBERS, fit_blend, fit_members
 
 #: Pseudo-label forms for unlabeled rows (see the class docstring).
 PSEUDO_LABELS = ("soft", "gumbel", "hard")
@@ -563,7 +563,8 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             proba = self._mean_proba(networks, x_val, m_val, noise)
             if members:
                 proba = to_numpy(proba).astype(np.float64)
-                return fit_blend(proba, members, member_predictions, codes).heldout_log_loss_
+                blend = fit_blend(proba, members, member_predictions, codes)
+                return blend.heldout_log_loss_
             return F.nll_loss(torch.log(proba.clamp_min(1e-12)), y_val)
 
         return heldout_log_loss
@@ -840,9 +841,10 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         bank's imputations."""
         if not len(X01):
             return np.empty((0, len(self.classes_)))
-        return self._run_chunks(
-            X01, observed, lambda x, m, bank: self._mean_proba(self.networks_, x, m, bank)
-        ).astype(np.float64)
+        def mean_proba(x, m, bank):
+            return self._mean_proba(self.networks_, x, m, bank)
+
+        return self._run_chunks(X01, observed, mean_proba).astype(np.float64)
 
     def predict_proba(self, X):
         """Class probabilities; missing entries are imputed first.
