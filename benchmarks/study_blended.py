@@ -14,6 +14,10 @@ Rows marked "[forest of 10 trees, 3 rounds, members not refitted]" (and the
 were refitted on every observed entry and the forest grew to 30 trees and 5
 rounds: those rows led to that change.
 
+Rows "MisGAN forest of t trees, r rounds, members [not] refitted" patched
+``skgan.impute._blend``'s ``FOREST_TREES``, ``FOREST_ROUNDS`` and a
+``REFIT_MEMBERS`` switch since removed (the members are always refitted).
+
 Rows "MisGAN per-feature weights, shrinkage k" were measured with an option
 since removed (commit a6c69b0's ``_blend_shrinkage``: NNLS weights per
 feature, pulled toward the table's as ``(n_j w_j + k w) / (n_j + k)``); it did
@@ -40,34 +44,13 @@ from _common import (
     peer_imputers,
     variant_table,
 )
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from skgan import HexaGANImputer, MisGANImputer
-from skgan.impute import _blend
 from skgan.datasets import make_mcar
 
 SEEDS = (100, 101)
 #: The first seed only, for the slow data sets (--first-seed).
 FIRST = SEEDS[:1]
-
-
-class _Patched(TransformerMixin, BaseEstimator):
-    """``estimator`` fitted with attributes of :mod:`skgan.impute._blend`
-    (the members' sizes) set to ``patches`` for the fit."""
-
-    def __init__(self, estimator, patches):
-        self.estimator = estimator
-        self.patches = patches
-
-    def fit_transform(self, X, y=None):
-        before = {name: getattr(_blend, name) for name in self.patches}
-        try:
-            for name, value in self.patches.items():
-                setattr(_blend, name, value)
-            return self.estimator.fit_transform(X)
-        finally:
-            for name, value in before.items():
-                setattr(_blend, name, value)
 
 
 VARIANTS = {
@@ -86,22 +69,6 @@ VARIANTS = {
     "members alone (one-epoch network)": lambda s: MisGANImputer(
         adversarial=False, max_iter=1, random_state=s
     ),
-    **{
-        f"MisGAN forest of {trees} trees, {rounds} rounds, members "
-        + ("refitted" if refit else "not refitted"): (
-            lambda s, trees=trees, rounds=rounds, refit=refit: _Patched(
-                MisGANImputer(random_state=s),
-                {
-                    "FOREST_TREES": trees,
-                    "FOREST_ROUNDS": rounds,
-                    "REFIT_MEMBERS": _blend.BLEND_MEMBERS if refit else (),
-                },
-            )
-        )
-        for trees, rounds, refit in [
-            (30, 5, False), (50, 10, False), (10, 10, False), (10, 3, True), (30, 5, True)
-        ]
-    },
     "MisGAN no blend, n_critic=5 (the paper's)": lambda s: MisGANImputer(
         n_critic=5, blend_with=None, random_state=s
     ),

@@ -101,30 +101,35 @@ def test_members_are_refitted_on_every_observed_entry():
     np.testing.assert_array_equal(np.isnan(donors), np.isnan(X_missing))
 
 
-def test_forest_member_keeps_its_fit_with_held_out_entries_hidden(monkeypatch):
-    # The forest is fitted once, with the held-out entries hidden; refitting
-    # it doubled the cost of a fit (benchmarks/results/study_cost.md). The
-    # other members are refitted on every observed entry.
+def test_members_impute_held_out_entries_hidden_then_are_refitted(monkeypatch):
+    # Each member imputes the held-out entries from a fit with them hidden
+    # (the forest with fewer trees: its weight needs no more), then is
+    # refitted on every observed entry.
+    monkeypatch.setattr(_blend, "FOREST_TREES", 4)
+    monkeypatch.setattr(_blend, "HELDOUT_FOREST_TREES", 2)
     X_missing = _linear()[1]
     fits = []
     fitted = _blend._fitted
 
     def record(name, member, X01, rng):
-        fits.append((name, int(np.isnan(X01).sum())))
+        trees = member.estimator.n_estimators if name == "forest" else None
+        fits.append((name, int(np.isnan(X01).sum()), trees))
         return fitted(name, member, X01, rng)
 
     monkeypatch.setattr(_blend, "_fitted", record)
-    MisGANImputer(validation_fraction=0.3, **FAST).fit(X_missing)
+    imputer = MisGANImputer(validation_fraction=0.3, **FAST).fit(X_missing)
     missing = int(np.isnan(X_missing).sum())
     held_hidden = fits[0][1]
     assert held_hidden > missing
     assert fits == [
-        ("iterative", held_hidden),
-        ("iterative", missing),
-        ("knn", held_hidden),
-        ("knn", missing),
-        ("forest", held_hidden),
+        ("iterative", held_hidden, None),
+        ("iterative", missing, None),
+        ("knn", held_hidden, None),
+        ("knn", missing, None),
+        ("forest", held_hidden, 2),
+        ("forest", missing, 4),
     ]
+    assert imputer.blend_.members_["forest"].estimator.n_estimators == 4
 
 
 @pytest.mark.parametrize("Imputer", BLENDED, ids=lambda c: c.__name__)

@@ -53,16 +53,15 @@ SHARED_DOCS = {
     "blend_with": """scikit-learn imputers blended with the networks (not in the paper):
         "iterative" is :class:`~sklearn.impute.IterativeImputer`, "forest"
         the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
-        (MissForest kept small: 5 rounds of 30 trees, fewer trees from 60
+        (MissForest kept small: 4 rounds of 30 trees, fewer trees from 76
         features on, each tree on at most 20000 rows), both with at most 50
         predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
         (at most 5000 donor rows), all in the networks' [0, 1] scale. Each
         imputes the held-out entries from the rest, as the networks do, and
         the weights ``w >= 0`` minimise the squared error of ``w_0 G +
-        sum_k w_k I_k`` on them (stacked regression, Breiman, 1996);
-        "iterative" and "knn" are then refitted on every observed entry
-        ("forest" is not: its refit doubled the cost of a fit for at most
-        0.4 percent of RMSE on development masks).
+        sum_k w_k I_k`` on them (stacked regression, Breiman, 1996; the
+        forest imputing them has 10 trees per feature); the scikit-learn
+        imputers are then refitted on every observed entry.
         None or ``()`` uses the networks alone, as the paper does.
         :meth:`multiple_imputations` draws from the networks alone.""",
     "heldout_attributes": """heldout_rmse_ : float

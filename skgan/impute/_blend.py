@@ -5,9 +5,9 @@ training: every member -- the networks, and each scikit-learn imputer named
 in ``blend_with`` -- imputes them from the rest, and the weights are those
 whose combination best restores them (Breiman's stacked regression, 1996,
 with the non-negativity that keeps it stable). The members are fitted before
-the networks, so that the networks train while they improve the blend. The
-cheap members are then refitted on every observed entry; the forest and the
-networks are not (they are the expensive part).
+the networks, so that the networks train while they improve the blend, and
+are refitted on every observed entry; the networks are not (they are the
+expensive part).
 """
 
 import warnings
@@ -29,21 +29,24 @@ KNN_MAX_DONORS = 5000
 #: Size of the "forest" member: trees per feature and round-robin rounds,
 #: with fewer trees on wide tables so that one fit grows at most
 #: ``FOREST_MAX_TREES`` (a 500-feature table would otherwise take an hour).
-FOREST_TREES, FOREST_ROUNDS = 30, 5
+FOREST_TREES, FOREST_ROUNDS = 30, 4
 FOREST_MAX_TREES = 9000
 #: Rows each tree of the "forest" member learns from, at most (a bootstrap
 #: sample of that size on larger tables): its cost grows with the rows.
 FOREST_MAX_ROWS = 20000
-#: Members refitted on all observed entries once their imputations of the
-#: held-out entries are known (what their weights are fitted on).
-REFIT_MEMBERS = ("iterative", "knn")
+#: Trees per feature of the "forest" member fitted with the held-out entries
+#: hidden, whose imputations of them give its weight; the member kept is
+#: refitted on every observed entry with ``FOREST_TREES``.
+HELDOUT_FOREST_TREES = 10
 
 BLEND_MEMBERS = ("iterative", "knn", "forest")
 
 
-def make_member(name, shape, seed):
+def make_member(name, shape, seed, *, trees=None):
     """The scikit-learn imputer blended under ``name`` for a table of
-    ``shape``."""
+    ``shape`` (the "forest" with at most ``trees`` trees per feature,
+    default ``FOREST_TREES``)."""
+    trees = min(trees or FOREST_TREES, FOREST_TREES)
     n_samples, n_features = shape
     predictors = None if n_features <= MAX_PREDICTORS else MAX_PREDICTORS
     if name == "iterative":
@@ -52,10 +55,11 @@ def make_member(name, shape, seed):
         )
     if name == "forest":
         # MissForest (Stekhoven and Buehlmann, 2012) kept small: 30 trees and
-        # 5 rounds instead of 100 and 10.
+        # 4 rounds instead of 100 and 10 (5 rounds measured no better on
+        # development masks: benchmarks/results/study_cost.md).
         trees = ExtraTreesRegressor(
             n_estimators=int(
-                np.clip(FOREST_MAX_TREES // (FOREST_ROUNDS * n_features), 1, FOREST_TREES)
+                np.clip(FOREST_MAX_TREES // (FOREST_ROUNDS * n_features), 1, trees)
             ),
             max_features="sqrt",
             min_samples_leaf=2,
@@ -132,9 +136,10 @@ class Blend:
 
 
 def fit_members(names, X01, held, *, seed):
-    """The members ``names`` and their imputations of the ``held`` entries
-    when fitted with those hidden; those in ``REFIT_MEMBERS`` are returned
-    refitted on every observed entry.
+    """The members ``names``, refitted on every observed entry, and their
+    imputations of the ``held`` entries when fitted with those hidden (the
+    "forest" then with ``HELDOUT_FOREST_TREES`` trees: its refit is the
+    costly part of a fit on small tables).
 
     ``X01`` holds the non-empty features scaled to [0, 1], NaN where
     missing.
@@ -147,10 +152,9 @@ def fit_members(names, X01, held, *, seed):
             members[name] = _fitted(name, make_member(name, X01.shape, seed), X01, rng)
             predictions[name] = np.empty(0)
             continue
-        members[name] = _fitted(name, make_member(name, X01.shape, seed), X_fit, rng)
-        predictions[name] = members[name].transform(X_fit)[held]
-        if name in REFIT_MEMBERS:
-            members[name] = _fitted(name, make_member(name, X01.shape, seed), X01, rng)
+        heldout = make_member(name, X01.shape, seed, trees=HELDOUT_FOREST_TREES)
+        predictions[name] = _fitted(name, heldout, X_fit, rng).transform(X_fit)[held]
+        members[name] = _fitted(name, make_member(name, X01.shape, seed), X01, rng)
     return members, predictions
 
 
