@@ -13,11 +13,13 @@ process, so times carry the load of one other job. Rows go to
 ``results/study_cost_<dataset>.csv`` after every fit (a rerun skips the fits
 it holds); ``--summary`` writes ``results/study_cost.md``.
 
-The variants of this script are the defaults of the code that followed
-from the rows below them: the members fitted first and refitted on every
-observed entry, the forest imputing the held-out entries (for its weight)
-with 10 trees per feature instead of 30, the networks stopped when the
-blend's held-out RMSE has not improved for 10 epochs.
+The variants of this script ran the code that followed from the rows
+before them: the members fitted first and refitted on every observed entry,
+the forest imputing the held-out entries (for its weight) with 10 trees per
+feature instead of 30, the networks stopped when the blend's held-out RMSE
+has not improved for 10 epochs; the forest then had 5 rounds. Its variants
+"forest of t trees, r rounds" set the kept forest's size (the held-out one
+keeps 10 trees, with r rounds); "30 trees, 4 rounds" became the default.
 
 The rows without "stop on the blend" were run at commit baf9987 (with
 variants since removed from this script: module constants of
