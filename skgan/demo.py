@@ -130,7 +130,7 @@ def misgan_section(*, quick=False, random_state=0):
         rows,
     )
     misgan = imputers["MisGANImputer"]
-    weights = ", ".join(f"{name} {w:.2f}" for name, w in misgan.blend_weights_.items())
+    weights = _weights(misgan)
     print(
         f"MisGANImputer's own estimate of its error, from observed entries it held "
         f"out: heldout_rmse_ = {misgan.heldout_rmse_:.4f}; blend weights: {weights}."
@@ -300,7 +300,14 @@ def hexagan_section(*, quick=False, random_state=0):
         ("method", "macro-F1  ", "fit time"),
         rows,
     )
+    hexagan = models["HexaGANClassifier"][0]
+    print(f"HexaGANClassifier's blend weights: {_weights(hexagan)}.")
     return results
+
+
+def _weights(estimator):
+    """``blend_weights_`` as a line of text."""
+    return ", ".join(f"{name} {w:.2f}" for name, w in estimator.blend_weights_.items())
 
 
 #: The demo's sections, run in this order by :func:`main`.

@@ -33,6 +33,10 @@ def test_demo_quick_runs_every_section(capsys):
         )
     assert "fit time" in captured.out
     assert re.search(r"heldout_rmse_ = 0\.\d{4}; blend weights: network", captured.out)
+    assert re.search(
+        r"HexaGANClassifier's blend weights: network \d\.\d\d, gradient_boosting",
+        captured.out,
+    )
     assert "MisGANImputer:" in captured.err  # the progress bar
 
 
