@@ -301,3 +301,19 @@ def test_classifier_without_blend_keeps_cs_probabilities():
     np.testing.assert_allclose(
         clf.predict_proba(X), network / network.sum(axis=1, keepdims=True)
     )
+
+
+def test_classifier_blend_weighs_c_against_the_members_average():
+    from skgan.semi_supervised._blend import fit_blend
+
+    codes = np.array([0] * 30 + [1] * 10)
+    right = np.eye(2)[codes] * 0.8 + 0.1
+    prior = np.tile([0.75, 0.25], (len(codes), 1))
+    members = {"gradient_boosting": None, "logistic": None}
+    informed = fit_blend(prior, members, dict.fromkeys(members, right), codes)
+    assert informed.weights_ == pytest.approx(
+        {"network": 0.0, "gradient_boosting": 0.5, "logistic": 0.5}
+    )
+    uninformed = fit_blend(right, members, dict.fromkeys(members, prior), codes)
+    assert uninformed.weights_["network"] == pytest.approx(1.0)
+    assert informed.heldout_log_loss_ == pytest.approx(-np.log(0.9))

@@ -1,11 +1,11 @@
 """Blending HexaGAN's classifier with scikit-learn's classifiers.
 
 Stacked generalisation (Wolpert, 1992; Breiman, 1996) on labeled rows held
-out of training: every member -- the networks' classifier ``C`` and each
-scikit-learn classifier named in ``blend_with`` -- gives class
-probabilities for them, and the non-negative least-squares fit of those
-probabilities to the one-hot labels (the Brier score), scaled to sum to 1,
-gives one weight per member. The members are fitted before the networks, so
+out of training: the networks' classifier ``C`` and each scikit-learn
+classifier named in ``blend_with`` give class probabilities for them; the
+members are averaged, and the non-negative least-squares fit of ``C`` and
+that average to the one-hot labels (a Brier score in which every class
+weighs alike) gives their two weights, scaled to sum to 1. The members are fitted before the networks, so
 that the networks train while they improve the blend, and are refitted on
 every row once their weights are known; the networks are not.
 """
@@ -31,7 +31,7 @@ def make_member(name, n_features, seed):
     """The scikit-learn classifier blended under ``name``."""
     if name == "gradient_boosting":
         # Native missing-value support; learns from the labeled rows only.
-        return HistGradientBoostingClassifier(random_state=seed)
+        return HistGradientBoostingClassifier(class_weight="balanced", random_state=seed)
     predictors = None if n_features <= MAX_PREDICTORS else MAX_PREDICTORS
     # The cascade users build by hand: IterativeImputer on every row, then
     # logistic regression self-trained on the unlabeled ones.
@@ -113,10 +113,17 @@ class ClassifierBlend:
         return out
 
 
-def log_loss(proba, codes):
-    """Mean negative log-probability of the true class codes."""
+def balanced_weights(codes, n_classes):
+    """Row weights under which every class weighs alike (mean 1)."""
+    counts = np.bincount(codes, minlength=n_classes)
+    return len(codes) / (n_classes * counts[codes])
+
+
+def log_loss(proba, codes, sample_weight):
+    """Weighted mean negative log-probability of the true class codes."""
     picked = proba[np.arange(len(codes)), codes]
-    return float(-np.mean(np.log(np.clip(picked, 1e-12, None))))
+    losses = -np.log(np.clip(picked, 1e-12, None))
+    return float(np.average(losses, weights=sample_weight))
 
 
 def fit_blend(network_proba, members, member_predictions, codes):
@@ -127,17 +134,27 @@ def fit_blend(network_proba, members, member_predictions, codes):
     if not members or not len(codes):
         weights = np.ones(len(keys)) / len(keys)
     else:
+        # The members are averaged: their weights fitted one by one on a few
+        # dozen held-out rows did worse on validation rows
+        # (benchmarks/results/study_classifier_blend.md). The held-out rows
+        # only weigh C against that average, every class alike (balanced
+        # class weights, as in C's training batches and in the members).
+        average = np.mean([member_predictions[k] for k in members], axis=0)
+        row_weight = np.sqrt(balanced_weights(codes, n_classes))[:, None]
         stacked = np.column_stack(
-            [network_proba.ravel(), *(member_predictions[k].ravel() for k in members)]
+            [(row_weight * p).ravel() for p in (network_proba, average)]
         )
-        target = np.eye(n_classes)[codes].ravel()
-        weights = nnls_weights(stacked, target, len(keys))
-        weights = weights / weights.sum()
+        target = (row_weight * np.eye(n_classes)[codes]).ravel()
+        network, rest = nnls_weights(stacked, target, 2)
+        total = network + rest
+        weights = np.array([network, *[rest / len(members)] * len(members)]) / total
     weights_ = dict(zip(keys, map(float, weights)))
     blend = ClassifierBlend(weights_, np.nan, members, n_classes)
     if len(codes):
         proba = weights[0] * network_proba + sum(
             w * member_predictions[k] for w, k in zip(weights[1:], members)
         )
-        blend.heldout_log_loss_ = log_loss(proba, codes)
+        blend.heldout_log_loss_ = log_loss(
+            proba, codes, balanced_weights(codes, n_classes)
+        )
     return blend

@@ -219,18 +219,23 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         scikit-learn classifiers blended with ``C`` (not in the paper):
         "gradient_boosting" is
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (native
-        missing values, labeled rows only), "logistic" the cascade users
+        missing values, labeled rows only, balanced class weights),
+        "logistic" the cascade users
         build by hand, :class:`~sklearn.impute.IterativeImputer` on every
         row then :class:`~sklearn.linear_model.LogisticRegression`
         (``class_weight="balanced"``) self-trained on the unlabeled rows
         (:class:`~sklearn.semi_supervised.SelfTrainingClassifier`), both in
         the networks' [0, 1] scale. Each is fitted without the held-out
         labeled rows (see ``validation_fraction``) and gives their class
-        probabilities, as ``C`` does; the weights ``w >= 0`` minimise the
-        squared error of ``w_0 C + sum_k w_k P_k`` against the one-hot labels
-        (stacked generalisation on the Brier score) and are scaled to sum to
-        1. The members are then refitted on every row; the networks are not.
-        None or ``()`` uses ``C`` alone, as the paper does.
+        probabilities ``P_k``, as ``C`` does. The blend is ``w C + (1 - w)
+        mean_k P_k``: ``w`` minimises the squared error against the one-hot
+        labels of the held-out rows, every class weighing alike (stacked
+        generalisation on a balanced Brier score); the members share equal
+        weights, as weights fitted per member on a few dozen held-out rows
+        did worse on validation rows
+        (``benchmarks/results/study_classifier_blend.md``). The members are
+        then refitted on every row; the networks are not. None or ``()``
+        uses ``C`` alone, as the paper does.
     device : str, default="auto"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
         when one mini-batch update is large enough to gain from it (tables
