@@ -108,8 +108,10 @@ class ClassifierBlend:
         from the networks' ``network_proba``."""
         out = self.weights_["network"] * network_proba
         for name, member in self.members_.items():
-            proba = _probabilities(member, X01, self.n_classes)
-            out = out + self.weights_[name] * proba
+            # As the imputers' blend: members with no weight are not run.
+            if self.weights_[name]:
+                proba = _probabilities(member, X01, self.n_classes)
+                out = out + self.weights_[name] * proba
         return out
 
 

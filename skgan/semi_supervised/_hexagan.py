@@ -868,9 +868,14 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         """
         X, mask = self._checked_input(X)
         X01, observed = self._scaled(X, mask)
-        proba = self.blend_.combine(
-            self._network_proba(X01, observed), np.where(observed, X01, np.nan)
+        # Networks with no weight in the blend (the usual case on small
+        # tables) are not run.
+        network_proba = (
+            self._network_proba(X01, observed)
+            if self.blend_.weights_["network"]
+            else np.zeros((len(X01), len(self.classes_)))
         )
+        proba = self.blend_.combine(network_proba, np.where(observed, X01, np.nan))
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X):
