@@ -89,6 +89,8 @@ FASHION_TEST, FASHION_DEV = 100, 100
 #: ``--quick --dataset fashion``: training counts divided by this.
 QUICK_DIVISOR = 10
 RESULTS = Path(__file__).parent / "results"
+#: Methods that train GAMO (the others do not depend on its parameters).
+GAMO_METHODS = ("GAMO", "GAMO\\D", "M")
 
 #: Methods run by default: the digits table keeps its original rows.
 METHODS = {
@@ -390,36 +392,42 @@ def report(frame, seeds, dev, *, dataset="digits", quick=False, n_jobs=1):
     return "\n".join(lines) + "\n"
 
 
-def run_learning_rates(seeds, rates, gamo_params, methods=None, **kwargs):
-    """``run`` on the development rows once per learning rate; the
-    ``setting`` column names it."""
+def run_settings(seeds, settings, gamo_params, methods=None, **kwargs):
+    """``run`` on the development rows once per setting (a string of GAMO
+    parameters, e.g. ``"k_neighbors=5"``, on top of ``gamo_params``); the
+    ``setting`` column names it. The peers in ``methods`` do not depend on
+    GAMO's parameters: they run once, as setting "peers"."""
+    methods = methods or ["GAMO", "M"]
+    peers = [name for name in methods if name not in GAMO_METHODS]
+    runs = [("peers", gamo_params, peers)] if peers else []
+    gamo = [name for name in methods if name in GAMO_METHODS]
+    runs += [
+        (setting or "defaults", {**gamo_params, **_parse_params(setting)}, gamo)
+        for setting in settings
+    ]
     frames = []
-    for rate in rates:
-        frame = run(
-            seeds,
-            True,
-            {**gamo_params, "learning_rate": rate},
-            methods or ["GAMO", "M"],
-            **kwargs,
-        )
-        frame.insert(1, "setting", f"learning_rate={rate:g}")
+    for name, params, names in runs:
+        frame = run(seeds, True, params, names, **kwargs)
+        frame.insert(1, "setting", name)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-def report_learning_rates(
+def _parse_params(text):
+    return eval(f"dict({text})")  # noqa: S307 - a developer's flag
+
+
+def report_settings(
     frame, seeds, gamo_params, wall_s, load, note="", *, dataset="digits", quick=False
 ):
     table = _summary(frame, ["method", "setting"])
     counts, _ = settings(dataset, quick)
     lines = [
-        f"# GAMO's learning rate on imbalanced {dataset}, development split",
+        f"# GAMO's settings on imbalanced {dataset}, development split",
         "",
         f"Training set: {sum(counts)} rows, class sizes {counts}; scored on the "
         "balanced development set (`--dev`), never on the test set. "
-        f"Seeds: {list(seeds)}. GAMO at its defaults (Adam, `beta_1=0.5`, "
-        '`batch_size="auto"`, `max_iter="auto"`: about 2000 iterations) except '
-        "the learning rate"
+        f"Seeds: {list(seeds)}. GAMO at its defaults except the setting of the row"
         + (f" and {gamo_params}" if gamo_params else "")
         + "; mean ± standard deviation over the seeds.",
         "Downstream classifier: `MLPClassifier(hidden_layer_sizes=(256, 128), "
@@ -471,25 +479,36 @@ def main():
         metavar="LR",
         help="compare GAMO at these learning rates (needs --dev)",
     )
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        metavar="PARAMS",
+        help="compare GAMO at these settings, e.g. 'k_neighbors=5' '' (needs --dev)",
+    )
+    parser.add_argument(
+        "--stem", default="gamo_settings", help="results file name of --settings"
+    )
     parser.add_argument("--note", default="", help="a line for the results file")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    if args.learning_rates and not args.dev:
-        parser.error("--learning-rates is a tuning run: it needs --dev")
+    if (args.learning_rates or args.settings) and not args.dev:
+        parser.error("--learning-rates and --settings are tuning runs: they need --dev")
     seeds = range(1 if args.quick else args.seeds)
-    gamo_params = eval(f"dict({args.gamo})")  # noqa: S307 - a developer's flag
+    gamo_params = _parse_params(args.gamo)
     data = dict(
         dataset=args.dataset,
         quick=args.quick,
         data_home=args.data_home,
         n_jobs=args.n_jobs,
     )
+    prefix = "gamo" if args.dataset == "digits" else f"gamo_{args.dataset}"
     if args.learning_rates:
+        args.settings = [f"learning_rate={rate!r}" for rate in args.learning_rates]
+        args.stem = "learning_rate"
+    if args.settings:
         load_start, start = os.getloadavg()[0], time.perf_counter()
-        frame = run_learning_rates(
-            seeds, args.learning_rates, gamo_params, args.methods, **data
-        )
-        text = report_learning_rates(
+        frame = run_settings(seeds, args.settings, gamo_params, args.methods, **data)
+        text = report_settings(
             frame,
             seeds,
             gamo_params,
@@ -499,8 +518,7 @@ def main():
             dataset=args.dataset,
             quick=args.quick,
         )
-        prefix = "gamo" if args.dataset == "digits" else f"gamo_{args.dataset}"
-        write(frame, text, f"{prefix}_learning_rate", args)
+        write(frame, text, f"{prefix}_{args.stem.removeprefix('gamo_')}", args)
         return
     frame = run(seeds, args.dev, gamo_params, args.methods, **data)
     text = report(

@@ -21,6 +21,7 @@ from sklearn.model_selection import cross_validate
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgan import GAMOClassifier, GAMOResampler
+from skgan.over_sampling._gamo import _neighbourhoods
 
 # Tiny networks and epoch counts: the checks fit each estimator dozens of times.
 FAST = dict(hidden_size=16, latent_dim=8, max_iter=2, device="cpu")
@@ -133,14 +134,15 @@ def test_class_counts_follow_sampling_strategy(sampling_strategy, data, expected
     assert dict(Counter(y_res)) == expected(counts)
 
 
-def test_generated_rows_are_convex_combinations_of_their_class(monkeypatch):
+@pytest.mark.parametrize("k_neighbors", [None, 3])
+def test_generated_rows_are_convex_combinations_of_their_class(monkeypatch, k_neighbors):
     X, y = imbalanced()
-    sampler = resampler(max_iter=3)
+    sampler = resampler(max_iter=3, k_neighbors=k_neighbors)
     weights = []
     original = GAMOResampler._convex_weights
 
-    def spy(self, k, noise):
-        w = original(self, k, noise)
+    def spy(self, rt, k, noise):
+        w = original(self, rt, k, noise)
         weights.append((k, w))
         return w
 
@@ -153,11 +155,65 @@ def test_generated_rows_are_convex_combinations_of_their_class(monkeypatch):
         assert (y[sampler.anchor_indices_[c]] == c).all()
         assert (w >= 0).all()
         np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+        if k_neighbors is not None:
+            # Each row combines one seed anchor and its k nearest anchors.
+            assert ((w > 0).sum(axis=1) <= k_neighbors + 1).all()
+            scaled = sampler.scaler_.transform(anchors)
+            for row in w[:20]:
+                used = np.flatnonzero(row > 0)
+                assert _is_a_neighbourhood(scaled, used, k_neighbors)
         block = X_res[start : start + len(w)]
         np.testing.assert_allclose(block, w @ anchors, rtol=0, atol=1e-12)
         assert (y_res[start : start + len(w)] == c).all()
         start += len(w)
     assert start == len(X_res)
+
+
+def _is_a_neighbourhood(points, used, k):
+    """Whether ``used`` is some point together with points among its ``k``
+    nearest (the softmax may leave a weight at exactly 0 in float64)."""
+    for seed in used:
+        distance = np.linalg.norm(points - points[seed], axis=1)
+        radius = np.sort(distance)[min(k, len(points) - 1)]
+        if (distance[used] <= radius + 1e-9).all():
+            return True
+    return False
+
+
+def test_neighbourhoods_are_the_nearest_anchors():
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(30, 4))
+    index = _neighbourhoods(torch.as_tensor(points), 5).numpy()
+    assert index.shape == (30, 6)
+    distances = np.linalg.norm(points[:, None] - points[None], axis=2)
+    for j, row in enumerate(index):
+        assert row[0] == j
+        np.testing.assert_array_equal(np.sort(row[1:]), np.sort(np.argsort(distances[j])[1:6]))
+    # A class smaller than the neighbourhood combines all its rows; duplicates
+    # keep the seed first and once.
+    small = _neighbourhoods(torch.as_tensor(np.zeros((3, 2))), 5).numpy()
+    assert [sorted(row) for row in small] == [[0, 1, 2]] * 3
+    assert list(small[:, 0]) == [0, 1, 2]
+
+
+def test_misclassification_target_does_not_saturate():
+    """G's loss through M: the paper's complement target has no gradient
+    when M is sure of the row's class; -log(1 - M_k) keeps one."""
+    code = torch.tensor([[1.0, 0.0, 0.0]])
+    classes = torch.tensor([0, 1, 2])
+    gradients = {}
+    for target in ("complement", "misclassify"):
+        logits = torch.tensor([[12.0, 0.0, 0.0]], requires_grad=True)
+        loss = resampler(generator_target=target)._generator_class_loss(
+            logits, code, classes
+        )
+        (gradient,) = torch.autograd.grad(loss, logits)
+        gradients[target] = gradient.abs().max().item()
+        if target == "misclassify":
+            p = torch.softmax(logits.detach(), dim=1)[0, 0]
+            assert loss.item() == pytest.approx(-torch.log1p(-p).item(), rel=1e-4)
+    assert gradients["complement"] < 1e-3
+    assert gradients["misclassify"] > 0.5
 
 
 def _convex_residual(point, rows):

@@ -21,6 +21,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
 from imblearn.utils._docstring import Substitution
 from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -108,10 +109,17 @@ class ConvexGenerator(nn.Module):
         Width of the cTMU's first layer; its output has ``hidden_size // 4``.
     generator : torch.Generator
         CPU generator for the initial weights.
+    neighbours : list of torch.Tensor or None
+        ``None``: every row combines all ``K_k`` anchors (the paper). Else one
+        ``(K_k, m_k)`` long tensor per class whose row ``j`` lists anchor
+        ``j`` and its nearest anchors: a generated row then starts from a
+        *seed* anchor drawn uniformly and combines only the seed's
+        neighbourhood, with the IGU's logits restricted to it.
     """
 
-    def __init__(self, anchors, latent_dim, hidden_size, generator):
+    def __init__(self, anchors, latent_dim, hidden_size, generator, neighbours=None):
         super().__init__()
+        self.local = neighbours is not None
         self.n_classes = len(anchors)
         self.latent_dim = latent_dim
         width = max(hidden_size // 4, 1)
@@ -131,10 +139,35 @@ class ConvexGenerator(nn.Module):
         )
         for k, a in enumerate(anchors):
             self.register_buffer(f"anchors_{k}", a)
+            if self.local:
+                self.register_buffer(f"neighbours_{k}", neighbours[k])
 
     def anchors(self, k):
         """The ``(K_k, n_features)`` anchor rows of class ``k``."""
         return getattr(self, f"anchors_{k}")
+
+    def neighbourhoods(self, k, seeds):
+        """Anchor indices ``(len(seeds), m_k)`` each seed may combine."""
+        return getattr(self, f"neighbours_{k}")[seeds]
+
+    def draw_seeds(self, counts, rt):
+        """One uniformly drawn seed anchor per row and class (``None`` when
+        every row combines all anchors)."""
+        if not self.local:
+            return None
+        return [rt.randint(len(self.anchors(k)), n) for k, n in enumerate(counts)]
+
+    def weights(self, z, labels, counts, seeds=None):
+        """Convex weights per class: a list of ``(counts[k], m)`` tensors and
+        the anchor indices they weigh (``None``: all ``K_k`` anchors)."""
+        parts = self.logits(z, labels, counts)
+        if not self.local:
+            return [torch.softmax(p, dim=1) for p in parts], [None] * len(parts)
+        index = [self.neighbourhoods(k, s) for k, s in enumerate(seeds)]
+        weights = [
+            torch.softmax(p.gather(1, i), dim=1) for p, i in zip(parts, index, strict=True)
+        ]
+        return weights, index
 
     def logits(self, z, labels, counts):
         """IGU logits per class for ``labels`` sorted ascending.
@@ -146,12 +179,17 @@ class ConvexGenerator(nn.Module):
         t = self.transient(torch.cat([z, code], dim=1))
         return [igu(part) for igu, part in zip(self.igus, t.split(counts), strict=True)]
 
-    def forward(self, z, labels, counts):
-        """Generated rows ``G(z | k) = g_k(t(z | k)) @ A_k``, in label order."""
-        parts = self.logits(z, labels, counts)
-        return torch.cat(
-            [torch.softmax(p, dim=1) @ self.anchors(k) for k, p in enumerate(parts)]
-        )
+    def forward(self, z, labels, counts, seeds=None):
+        """Generated rows ``G(z | k) = g_k(t(z | k)) @ A_k``, in label order
+        (with ``seeds``: over each seed's neighbourhood only)."""
+        weights, index = self.weights(z, labels, counts, seeds)
+        rows = []
+        for k, (w, i) in enumerate(zip(weights, index, strict=True)):
+            if i is None:
+                rows.append(w @ self.anchors(k))
+            else:
+                rows.append(torch.einsum("bm,bmd->bd", w, self.anchors(k)[i]))
+        return torch.cat(rows)
 
 
 def _sorted_labels(labels, n_classes):
@@ -176,6 +214,8 @@ class _BaseGAMO(BaseTorchGAN):
         "hidden_size": [Interval(Integral, 4, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "max_anchors": [Interval(Integral, 1, None, closed="left")],
+        "k_neighbors": [Interval(Integral, 1, None, closed="left"), None],
+        "generator_target": [StrOptions({"complement", "misclassify"})],
     }
 
     #: ``max_iter="auto"``: generator updates targeted over the whole fit,
@@ -227,10 +267,16 @@ class _BaseGAMO(BaseTorchGAN):
                 )
             self.anchor_indices_[int(c)] = rows
             anchors.append(rt.data["x"][torch.as_tensor(rows, device=rt.device)])
+        neighbours = None
+        if self.k_neighbors is not None:
+            neighbours = [
+                _neighbourhoods(a, self.k_neighbors).to(rt.device) for a in anchors
+            ]
         gen_counts = np.asarray(n_generate, dtype=np.float64)[self.generated_classes_]
         rt.gamo = {
             "n_classes": n_classes,
             "anchors": anchors,
+            "neighbours": neighbours,
             "gen_classes": torch.as_tensor(
                 self.generated_classes_, dtype=torch.long, device=rt.device
             ),
@@ -259,7 +305,7 @@ class _BaseGAMO(BaseTorchGAN):
                     [d + n_classes, h, h // 2, 1], activation="leaky_relu", generator=g
                 )
             networks["generator"] = ConvexGenerator(
-                rt.gamo["anchors"], self.latent_dim, h, g
+                rt.gamo["anchors"], self.latent_dim, h, g, rt.gamo["neighbours"]
             )
         return networks
 
@@ -290,6 +336,22 @@ class _BaseGAMO(BaseTorchGAN):
         else:
             per_output = F.binary_cross_entropy(probs, target, reduction="none")
         return per_output.sum(dim=1).mean()
+
+    def _generator_class_loss(self, logits, code, gen_classes):
+        """G's loss through M.
+
+        ``"complement"`` (eq. 6): M's outputs over the generated classes
+        against the ones' complement of the row's class. ``"misclassify"``:
+        ``-log(1 - M_k(x))``, the log-probability that M does *not* give the
+        row its class ``k``; its gradient in M's logit of ``k`` is ``M_k(x)``,
+        so it does not vanish when M is sure, as the softmax outputs of eq. 6
+        do.
+        """
+        if self.generator_target == "complement":
+            return self._class_loss(logits, 1.0 - code, columns=gen_classes)
+        own = (torch.log_softmax(logits, dim=1) * code).sum(dim=1)
+        # log(1 - p) = log(-expm1(log p)), accurate when p is near 1.
+        return -torch.log(-torch.expm1(own.clamp(max=-1e-6))).mean()
 
     def _adversarial_loss(self, scores, target):
         """D's loss: ``(D - t)^2`` (eq. 5) or binary cross entropy (eq. 3)."""
@@ -324,7 +386,9 @@ class _BaseGAMO(BaseTorchGAN):
             n_gen,
         )
         with torch.no_grad():
-            fake = G(rt.randn(b, self.latent_dim), labels, counts)
+            fake = G(
+                rt.randn(b, self.latent_dim), labels, counts, G.draw_seeds(counts, rt)
+            )
         fake_code = F.one_hot(info["gen_classes"][labels], n_classes).float()
         w, n_real = info["fake_weight"], len(x)
         # One forward pass per network over the real and the generated rows.
@@ -349,10 +413,10 @@ class _BaseGAMO(BaseTorchGAN):
         # ones' complement of its class over the generated classes) and D
         # (target: real), eq. 6.
         labels, counts = _sorted_labels(rt.randint(n_gen, b), n_gen)
-        fake = G(rt.randn(b, self.latent_dim), labels, counts)
+        fake = G(rt.randn(b, self.latent_dim), labels, counts, G.draw_seeds(counts, rt))
         fake_code = F.one_hot(info["gen_classes"][labels], n_classes).float()
-        loss_g = self._class_loss(
-            networks["classifier"](fake), 1.0 - fake_code, columns=info["gen_classes"]
+        loss_g = self._generator_class_loss(
+            networks["classifier"](fake), fake_code, info["gen_classes"]
         )
         if use_d:
             loss_g = loss_g + self._adversarial_loss(
@@ -364,7 +428,7 @@ class _BaseGAMO(BaseTorchGAN):
         return {name: loss.detach() for name, loss in losses.items()}
 
     # -- generation --------------------------------------------------------------
-    def _convex_weights(self, k, noise):
+    def _convex_weights(self, rt, k, noise):
         """Convex weights (float64, rows sum to 1) of G for the rows of
         ``noise`` in class position ``k``: shape ``(len(noise), K_k)``."""
         G = self.networks_["generator"]
@@ -372,8 +436,12 @@ class _BaseGAMO(BaseTorchGAN):
         counts[k] = len(noise)
         labels = torch.full((len(noise),), k, dtype=torch.long, device=noise.device)
         with torch.no_grad():
-            logits = G.logits(noise, labels, counts)[k]
-        return torch.softmax(logits.double(), dim=1).cpu().numpy()
+            logits = G.logits(noise, labels, counts)[k].double()
+            if not G.local:
+                return torch.softmax(logits, dim=1).cpu().numpy()
+            index = G.neighbourhoods(k, G.draw_seeds(counts, rt)[k])
+            local = torch.softmax(logits.gather(1, index), dim=1)
+            return torch.zeros_like(logits).scatter_(1, index, local).cpu().numpy()
 
     def _generate_class(self, rt, k, anchors, n_samples):
         """``n_samples`` rows of class position ``k``: convex weights from the
@@ -383,9 +451,27 @@ class _BaseGAMO(BaseTorchGAN):
         block = max(1, GENERATION_ENTRIES // len(anchors))
         for start in range(0, n_samples, block):
             stop = min(start + block, n_samples)
-            weights = self._convex_weights(k, rt.randn(stop - start, self.latent_dim))
+            weights = self._convex_weights(
+                rt, k, rt.randn(stop - start, self.latent_dim)
+            )
             out[start:stop] = weights @ anchors
         return out
+
+
+def _neighbourhoods(anchors, k_neighbors):
+    """Row ``j``: anchor ``j`` and its ``k_neighbors`` nearest anchors
+    (Euclidean, in the networks' scaled space), fewer in a small class."""
+    points = anchors.detach().cpu().numpy()
+    m = min(k_neighbors + 1, len(points))
+    index = NearestNeighbors(n_neighbors=m).fit(points).kneighbors(
+        points, return_distance=False
+    )
+    # The query row first and once, whatever ties between duplicate rows do.
+    rows = [
+        [j, *[i for i in row if i != j][: m - 1]] for j, row in enumerate(index)
+    ]
+    index = np.asarray(rows, dtype=np.int64)
+    return torch.as_tensor(index, dtype=torch.long)
 
 
 def _uniform(rt, n, bounds):
@@ -430,12 +516,27 @@ _GAMO_PARAMS_DOC = """
         class with more rows uses a random subset of ``max_anchors`` of them,
         drawn once per fit (``anchor_indices_``). This bounds the memory of
         the generator, see Notes.
+    k_neighbors : int or None, default=None
+        Size of the neighbourhoods the generator combines. ``None`` (the
+        paper): every generated row of class ``k`` is a convex combination of
+        all of the class's anchors. An int: each generated row first draws a
+        *seed* anchor uniformly, and the IGU's softmax runs over the seed and
+        its ``k_neighbors`` nearest anchors of the class only (Euclidean, in
+        the standardised space), as SMOTE's interpolation does; the row is
+        still a convex combination of real rows of its class.
+    generator_target : {"complement", "misclassify"}, default="complement"
+        G's loss through M. "complement" (eq. 6): M's outputs over the
+        over-sampled classes against the ones' complement of the row's class.
+        "misclassify": ``-log(1 - M_k(G(z|k)))``, the log-probability that M
+        does not give the row its class; unlike eq. 6 its gradient does not
+        vanish once M is sure of the generated rows.
     device : str, default="auto"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
         when one mini-batch update is large enough to gain from it (tables
         of about 10000 x 100 and up), else the CPU.
     random_state : int, RandomState instance or None, default=None
-        Seeds the weights, the latent noise, the mini-batches and the anchors.
+        Seeds the weights, the latent noise, the mini-batches, the anchors
+        and the seed anchors of ``k_neighbors``.
     verbose : int, default=0
         Show a progress bar with the current losses when positive."""
 
@@ -606,6 +707,8 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         max_iter="auto",
         batch_size="auto",
         max_anchors=1000,
+        k_neighbors=None,
+        generator_target="complement",
         device="auto",
         random_state=None,
         verbose=0,
@@ -619,6 +722,8 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.max_anchors = max_anchors
+        self.k_neighbors = k_neighbors
+        self.generator_target = generator_target
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -784,6 +889,8 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
         max_iter="auto",
         batch_size="auto",
         max_anchors=1000,
+        k_neighbors=None,
+        generator_target="complement",
         device="auto",
         random_state=None,
         verbose=0,
@@ -797,6 +904,8 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.max_anchors = max_anchors
+        self.k_neighbors = k_neighbors
+        self.generator_target = generator_target
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
