@@ -89,8 +89,16 @@ FASHION_TEST, FASHION_DEV = 100, 100
 #: ``--quick --dataset fashion``: training counts divided by this.
 QUICK_DIVISOR = 10
 RESULTS = Path(__file__).parent / "results"
+#: Rows of GAMO at other settings: "base: what differs" -> (base method,
+#: parameters on top of the run's). The paper's setting as far as parameters
+#: reach it, and one row per departure from it.
+PAPER = dict(k_neighbors=None, generator_target="complement")
+VARIANTS = {
+    "GAMO: paper": ("GAMO", PAPER),
+    "M: paper": ("M", PAPER),
+}
 #: Methods that train GAMO (the others do not depend on its parameters).
-GAMO_METHODS = ("GAMO", "GAMO\\D", "M")
+GAMO_METHODS = ("GAMO", "GAMO\\D", "M", *VARIANTS)
 
 #: Methods run by default: the digits table keeps its original rows.
 METHODS = {
@@ -213,12 +221,16 @@ def run_one(name, seed, data, k, gamo_params):
     y_eval``) and score it on the others; returns a table row."""
     X, y, X_eval, y_eval = data
     row = {"seed": seed}
+    if name in VARIANTS:
+        base, params = VARIANTS[name]
+        row = run_one(base, seed, data, k, {**gamo_params, **params})
+        return {**row, "method": label(name)}
     if name == "M":
         start = time.perf_counter()
         model = GAMOClassifier(random_state=seed, **gamo_params).fit(X, y)
         row["fit_time_s"] = time.perf_counter() - start
         row.update(scores(y_eval, model.predict(X_eval)))
-        return {"method": "GAMO's M (GAMOClassifier)", **row}
+        return {"method": label(name), **row}
     sampler = samplers(seed, gamo_params, k)[name]
     start = time.perf_counter()
     try:
@@ -230,7 +242,7 @@ def run_one(name, seed, data, k, gamo_params):
             raise
         message = " ".join(str(error).split())
         return {
-            "method": f"{name} + MLP",
+            "method": label(name),
             **row,
             "fit_time_s": np.nan,
             "ACSA": np.nan,
@@ -240,7 +252,7 @@ def run_one(name, seed, data, k, gamo_params):
     row["fit_time_s"] = time.perf_counter() - start
     clf = downstream(seed).fit(X_res, y_res)
     row.update(scores(y_eval, clf.predict(X_eval)))
-    return {"method": f"{name} + MLP", **row}
+    return {"method": label(name), **row}
 
 
 def run_worker(*args):
@@ -260,7 +272,11 @@ def run(
     quick=False,
     data_home=None,
     n_jobs=1,
+    resume=None,
 ):
+    """Rows of ``methods`` (default: the table's) on every seed. ``resume``:
+    an earlier results frame whose rows for a (method, seed) are taken over
+    instead of fitting again."""
     counts, k = settings(dataset, quick)
     data = {}
     for seed in seeds:
@@ -271,10 +287,22 @@ def run(
     names += [
         name
         for name in methods or []
-        if name not in METHODS[dataset] and name in samplers(0, {})
+        if name not in METHODS[dataset] and (name in samplers(0, {}) or name in VARIANTS)
+    ]
+    done = {}
+    if resume is not None:
+        done = {(r["method"], r["seed"]): r for r in resume.to_dict("records")}
+    rows = [
+        done[label(name), seed]
+        for seed in seeds
+        for name in names
+        if (label(name), seed) in done
     ]
     tasks = [
-        (name, seed, data[seed], k, gamo_params) for seed in seeds for name in names
+        (name, seed, data[seed], k, gamo_params)
+        for seed in seeds
+        for name in names
+        if (label(name), seed) not in done
     ]
     if n_jobs == 1:
         results = (run_one(*task) for task in tasks)
@@ -282,11 +310,22 @@ def run(
         results = Parallel(n_jobs=n_jobs, return_as="generator")(
             delayed(run_worker)(*task) for task in tasks
         )
-    rows = []
     for row in results:
         rows.append(row)
         print(row, flush=True)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    order = {label(name): i for i, name in enumerate(names)}
+    return frame.sort_values(
+        ["seed", "method"], key=lambda c: c.map(order) if c.name == "method" else c
+    ).reset_index(drop=True)
+
+
+def label(name):
+    """A method's row name in the tables."""
+    if name in VARIANTS:
+        base, _ = VARIANTS[name]
+        return f"{label(base)}, {name.split(': ', 1)[1]}"
+    return "GAMO's M (GAMOClassifier)" if name == "M" else f"{name} + MLP"
 
 
 def machine(n_jobs=1):
@@ -488,6 +527,13 @@ def main():
     parser.add_argument(
         "--stem", default="gamo_settings", help="results file name of --settings"
     )
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        metavar="CSV",
+        help="take the (method, seed) rows of this earlier results file instead "
+        "of fitting them again",
+    )
     parser.add_argument("--note", default="", help="a line for the results file")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
@@ -500,6 +546,7 @@ def main():
         quick=args.quick,
         data_home=args.data_home,
         n_jobs=args.n_jobs,
+        resume=pd.read_csv(args.resume) if args.resume else None,
     )
     prefix = "gamo" if args.dataset == "digits" else f"gamo_{args.dataset}"
     if args.learning_rates:
