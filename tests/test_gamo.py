@@ -491,6 +491,24 @@ def test_invalid_parameters():
         resampler(loss="hinge").fit_resample(X, y)
     with pytest.raises(ValueError, match="max_anchors"):
         resampler(max_anchors=0).fit_resample(X, y)
+    with pytest.raises(ValueError, match="k_neighbors"):
+        resampler(k_neighbors=0).fit_resample(X, y)
+    with pytest.raises(ValueError, match="generator_target"):
+        resampler(generator_target="fool").fit_resample(X, y)
+    with pytest.raises(ValueError, match="classifier_loss"):
+        GAMOClassifier(classifier_loss="hinge").fit(X, y)
+
+
+def test_classifier_log_loss_is_the_categorical_log_loss():
+    logits = torch.tensor([[2.0, -1.0, 0.5], [0.0, 3.0, -2.0]])
+    code = torch.tensor([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    loss = resampler(classifier_loss="log_loss")._classifier_loss(logits, code)
+    expected = torch.nn.functional.cross_entropy(logits, torch.tensor([2, 1]))
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-6)
+    # "game": the squared errors of the softmax outputs (eq. 4).
+    game = resampler(classifier_loss="game")._classifier_loss(logits, code)
+    squared = ((torch.softmax(logits, dim=1) - code) ** 2).sum(dim=1).mean()
+    assert game.item() == pytest.approx(squared.item(), rel=1e-6)
 
 
 # -- the classifier ----------------------------------------------------------

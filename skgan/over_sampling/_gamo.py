@@ -216,6 +216,7 @@ class _BaseGAMO(BaseTorchGAN):
         "max_anchors": [Interval(Integral, 1, None, closed="left")],
         "k_neighbors": [Interval(Integral, 1, None, closed="left"), None],
         "generator_target": [StrOptions({"complement", "misclassify"})],
+        "classifier_loss": [StrOptions({"game", "log_loss"})],
     }
 
     #: ``max_iter="auto"``: generator updates targeted over the whole fit,
@@ -337,6 +338,14 @@ class _BaseGAMO(BaseTorchGAN):
             per_output = F.binary_cross_entropy(probs, target, reduction="none")
         return per_output.sum(dim=1).mean()
 
+    def _classifier_loss(self, logits, code):
+        """M's loss on rows of classes ``code`` (one-hot): the game's
+        (eq. 4 or eq. 2, see ``loss``) or, with ``classifier_loss="log_loss"``,
+        the categorical log-loss ``-log M_y(x)``."""
+        if self.classifier_loss == "log_loss":
+            return -(torch.log_softmax(logits, dim=1) * code).sum(dim=1).mean()
+        return self._class_loss(logits, code)
+
     def _generator_class_loss(self, logits, code, gen_classes):
         """G's loss through M.
 
@@ -371,7 +380,7 @@ class _BaseGAMO(BaseTorchGAN):
         code = F.one_hot(y, n_classes).float()
         if "generator" not in networks:
             # Nothing to generate: M alone on the real rows.
-            loss_m = self._class_loss(networks["classifier"](x), code)
+            loss_m = self._classifier_loss(networks["classifier"](x), code)
             apply_gradients(loss_m, networks, {"classifier": optimizers["classifier"]})
             return {"classifier": loss_m.detach()}
 
@@ -395,8 +404,8 @@ class _BaseGAMO(BaseTorchGAN):
         rows, codes = torch.cat([x, fake]), torch.cat([code, fake_code])
         logits = networks["classifier"](rows)
         losses = {
-            "classifier": self._class_loss(logits[:n_real], code)
-            + w * self._class_loss(logits[n_real:], fake_code)
+            "classifier": self._classifier_loss(logits[:n_real], code)
+            + w * self._classifier_loss(logits[n_real:], fake_code)
         }
         players = {"classifier": optimizers["classifier"]}
         if use_d:
@@ -530,6 +539,12 @@ _GAMO_PARAMS_DOC = """
         "misclassify": ``-log(1 - M_k(G(z|k)))``, the log-probability that M
         does not give the row its class; unlike eq. 6 its gradient does not
         vanish once M is sure of the generated rows.
+    classifier_loss : {"game", "log_loss"}, default="game"
+        M's own loss on real and generated rows. "game": the game's form
+        (``loss``: eq. 4 or eq. 2, squared or binary errors of M's softmax
+        outputs). "log_loss": the categorical log-loss ``-log M_y(x)``, what
+        :class:`~sklearn.neural_network.MLPClassifier` minimises; D's and G's
+        losses are unchanged.
     device : str, default="auto"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
         when one mini-batch update is large enough to gain from it (tables
@@ -707,8 +722,9 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         max_iter="auto",
         batch_size="auto",
         max_anchors=1000,
-        k_neighbors=None,
+        k_neighbors=5,
         generator_target="complement",
+        classifier_loss="log_loss",
         device="auto",
         random_state=None,
         verbose=0,
@@ -724,6 +740,7 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         self.max_anchors = max_anchors
         self.k_neighbors = k_neighbors
         self.generator_target = generator_target
+        self.classifier_loss = classifier_loss
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -889,8 +906,9 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
         max_iter="auto",
         batch_size="auto",
         max_anchors=1000,
-        k_neighbors=None,
+        k_neighbors=5,
         generator_target="complement",
+        classifier_loss="log_loss",
         device="auto",
         random_state=None,
         verbose=0,
@@ -906,6 +924,7 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
         self.max_anchors = max_anchors
         self.k_neighbors = k_neighbors
         self.generator_target = generator_target
+        self.classifier_loss = classifier_loss
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
