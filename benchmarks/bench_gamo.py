@@ -47,6 +47,18 @@ sharing the machine). ``python benchmarks/bench_gamo.py --dev --seeds 3
 --learning-rates 1e-3 2e-4`` compares the default with the authors' step size
 at the default iteration budget.
 
+``--settings PARAMS [PARAMS ...]`` (with ``--dev``) is the general form:
+each string sets GAMO parameters (``"k_neighbors=5, classifier_loss='game'"``)
+for GAMO + MLP and M (or the GAMO rows among ``--methods``); the peers among
+``--methods`` run once. Results go to ``gamo_<--stem>.{md,csv}``; the search
+that chose GAMO's defaults is logged in ``results/gamo_search.md``. Every
+row also records the recall of each class (``recall_<label>``); for
+Fashion-MNIST, whose classes keep their sizes, the report draws them
+(``gamo_fashion_recall.png``). ``--resume CSV`` takes the (method, seed)
+rows of an earlier results file instead of fitting them again (the tables
+say which). The tables carry a row for the paper's setting (``VARIANTS``:
+``k_neighbors=None, classifier_loss="game"``) and one per departure.
+
 ``--quick`` runs one seed; for Fashion-MNIST it also divides the training
 counts by 10 (400 ... 4 rows, 900 in all; GAMO still at its defaults), so
 that the whole table takes a few minutes on two cores: its numbers only show
