@@ -157,17 +157,23 @@ class ConvexGenerator(nn.Module):
             return None
         return [rt.randint(len(self.anchors(k)), n) for k, n in enumerate(counts)]
 
+    def local_softmax(self, k, logits, seeds):
+        """Softmax of class ``k``'s IGU logits over each seed's neighbourhood:
+        the ``(len(seeds), m_k)`` weights and the anchor indices they weigh."""
+        index = self.neighbourhoods(k, seeds)
+        return torch.softmax(logits.gather(1, index), dim=1), index
+
     def weights(self, z, labels, counts, seeds=None):
         """Convex weights per class: a list of ``(counts[k], m)`` tensors and
         the anchor indices they weigh (``None``: all ``K_k`` anchors)."""
         parts = self.logits(z, labels, counts)
         if not self.local:
             return [torch.softmax(p, dim=1) for p in parts], [None] * len(parts)
-        index = [self.neighbourhoods(k, s) for k, s in enumerate(seeds)]
-        weights = [
-            torch.softmax(p.gather(1, i), dim=1) for p, i in zip(parts, index, strict=True)
+        pairs = [
+            self.local_softmax(k, p, s)
+            for k, (p, s) in enumerate(zip(parts, seeds, strict=True))
         ]
-        return weights, index
+        return [w for w, _ in pairs], [i for _, i in pairs]
 
     def logits(self, z, labels, counts):
         """IGU logits per class for ``labels`` sorted ascending.
@@ -448,8 +454,7 @@ class _BaseGAMO(BaseTorchGAN):
             logits = G.logits(noise, labels, counts)[k].double()
             if not G.local:
                 return torch.softmax(logits, dim=1).cpu().numpy()
-            index = G.neighbourhoods(k, G.draw_seeds(counts, rt)[k])
-            local = torch.softmax(logits.gather(1, index), dim=1)
+            local, index = G.local_softmax(k, logits, G.draw_seeds(counts, rt)[k])
             return torch.zeros_like(logits).scatter_(1, index, local).cpu().numpy()
 
     def _generate_class(self, rt, k, anchors, n_samples):
