@@ -59,7 +59,9 @@ LOADERS = {
     "madelon-like": lambda: skd.make_madelon_like(random_state=0),
     "letter": lambda: skd.load_letter(return_X_y=True),
     "spambase": lambda: skd.load_spambase(return_X_y=True),
-    "credit_data": lambda: skd.load_credit_data(return_X_y=True),
+    "credit_data": lambda: skd.load_credit_data(
+        numeric_only=True, return_X_y=True, as_frame=False
+    ),
 }
 
 #: Folder of ``<name>.npz`` copies of the data sets (``python

@@ -20,10 +20,15 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from scipy.sparse import issparse
 from sklearn.utils import check_random_state
+from sklearn.utils._set_output import _get_output_config
+from sklearn.utils.validation import validate_data
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch.optim.swa_utils import AveragedModel
 from tqdm.auto import tqdm
+
+from ._schema import ColumnSchema, EncodedLayout, MixedTable, resolve_categorical
 
 #: Number of times a diverging epoch is retried with halved learning rates.
 MAX_DIVERGENCE_RETRIES = 3
@@ -155,6 +160,8 @@ class TorchRuntime:
     device: torch.device
     seed: int
     data: dict = field(default_factory=dict)
+    #: The :class:`~skgan._schema.EncodedLayout` of ``data`` (None: numeric).
+    layout: object = None
 
     def __post_init__(self):
         weights, noise, choices = np.random.SeedSequence(self.seed).spawn(3)
@@ -175,6 +182,15 @@ class TorchRuntime:
         return torch.randn(
             shape, generator=self.generator, device=self.device, dtype=torch.float32
         )
+
+    def column_rand(self, n_rows, n_features):
+        """Uniform noise of shape ``(n_rows, n_features)`` drawn once per table
+        column: the encoded columns of a categorical entry share one draw
+        (see ``layout``), so that a mask made from it hides or shows the
+        entry whole. On a numeric table, :meth:`rand`."""
+        if self.layout is None or not self.layout.mixed:
+            return self.rand(n_rows, n_features)
+        return self.layout.expand(self.rand(n_rows, self.layout.n_columns))
 
     def randint(self, high, size):
         """Integers in ``[0, high)``."""
@@ -234,6 +250,7 @@ class BaseTorchGAN(BaseEstimator):
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "categorical_features": ["array-like", StrOptions({"from_dtype"}), None],
     }
 
     #: ``batch_size="auto"``: ``n_samples // 64`` within these bounds, so
@@ -272,6 +289,56 @@ class BaseTorchGAN(BaseEstimator):
         batches = math.ceil(n_samples / self._effective_batch_size(n_samples))
         low, high = self._auto_epoch_bounds
         return int(np.clip(math.ceil(self._auto_steps / batches), low, high))
+
+    # -- mixed tables --------------------------------------------------------
+    def _learn_schema(self, X):
+        """At fit: ``_schema``, the :class:`~skgan._schema.ColumnSchema` of
+        ``X``'s categorical columns (see ``categorical_features``), or None
+        for a numeric table, which then takes the numeric code path alone."""
+        if issparse(X) and not (
+            isinstance(self.categorical_features, str) or self.categorical_features is None
+        ):
+            raise TypeError(
+                "categorical_features needs a dense table; sparse input is not supported."
+            )
+        is_categorical = resolve_categorical(X, self.categorical_features)
+        self._schema = None if is_categorical is None else ColumnSchema(X, is_categorical)
+        return self._schema
+
+    def _encode_table(self, X, *, reset):
+        """Check a mixed table (feature count and names, as ``validate_data``
+        does) and encode it with ``_schema``: a
+        :class:`~skgan._schema.MixedTable`."""
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        table = MixedTable(*self._schema.encode(X), X)
+        minimum = 2 if reset else 1
+        if len(table.encoded) < minimum:
+            raise ValueError(
+                f"Found array with {len(table.encoded)} sample(s) while a minimum of "
+                f"{minimum} is required."
+            )
+        return table
+
+    def _encoded_layout(self, n_features):
+        """The :class:`~skgan._schema.EncodedLayout` of the networks'
+        columns (the non-empty encoded ones)."""
+        if self._schema is None:
+            return EncodedLayout.numeric(n_features)
+        column_of = self._schema.column_of[self._valid_features]
+        return EncodedLayout(column_of, self._schema.is_categorical[column_of])
+
+    def _table_container(self, X_in, columns, names, method="transform"):
+        """A decoded mixed table as the caller expects it: a DataFrame whose
+        columns keep their dtypes when ``set_output`` asks for pandas (the
+        index of ``X_in`` kept), else an object ndarray."""
+        if _get_output_config(method, self)["dense"] == "pandas":
+            dtypes = list(self._schema.dtypes or [None] * self._schema.n_features)
+            by_name = dict(zip(getattr(self, "feature_names_in_", []), dtypes))
+            index = getattr(X_in, "index", None)
+            return self._schema.to_frame(
+                columns, names, [by_name.get(name) for name in names], index
+            )
+        return self._schema.to_array(columns)
 
     # -- runtime -----------------------------------------------------------
     def _make_runtime(self, n_samples, n_features):

@@ -28,8 +28,10 @@ def make_mlp(sizes, *, activation="relu", output=None, generator, batch_norm=Fal
         ``[n_in, hidden_1, ..., n_out]``.
     activation : str
         Activation after every hidden layer.
-    output : str or None
-        Activation after the last layer (``None`` for raw logits).
+    output : str, torch.nn.Module or None
+        Activation after the last layer (``None`` for raw logits), or a
+        module applied there (the grouped head of a mixed table, see
+        :class:`~skgan._schema.GroupedSoftmax`).
     generator : torch.Generator
         CPU generator used for the initial weights, so that building a network
         never touches torch's global random state.
@@ -50,7 +52,9 @@ def make_mlp(sizes, *, activation="relu", output=None, generator, batch_norm=Fal
         layers.append(linear)
         last = i == n_layers - 1
         name = output if last else activation
-        if ACTIVATIONS[name] is not None:
+        if isinstance(name, nn.Module):
+            layers.append(name)
+        elif ACTIVATIONS[name] is not None:
             layers.append(ACTIVATIONS[name]())
         if batch_norm and not last:
             layers.append(nn.BatchNorm1d(n_out, dtype=torch.float32))

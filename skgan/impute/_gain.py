@@ -36,6 +36,7 @@ class GAINImputer(BaseGANImputer):
     ----------
     missing_values : float or None, default=np.nan
         The placeholder for missing values.
+    %(categorical_features)s
     add_indicator : bool, default=False
         If True, append a :class:`~sklearn.impute.MissingIndicator` output.
     keep_empty_features : bool, default=False
@@ -151,6 +152,7 @@ class GAINImputer(BaseGANImputer):
         self,
         *,
         missing_values=np.nan,
+        categorical_features="from_dtype",
         add_indicator=False,
         keep_empty_features=False,
         hidden_size="auto",
@@ -170,6 +172,7 @@ class GAINImputer(BaseGANImputer):
         verbose=0,
     ):
         self.missing_values = missing_values
+        self.categorical_features = categorical_features
         self.add_indicator = add_indicator
         self.keep_empty_features = keep_empty_features
         self.hidden_size = hidden_size
@@ -194,7 +197,9 @@ class GAINImputer(BaseGANImputer):
         h = max(d, 8) if self.hidden_size == "auto" else self.hidden_size
         g = rt.cpu_generator
         return {
-            "generator": make_mlp([2 * d, h, h, d], output="sigmoid", generator=g),
+            "generator": make_mlp(
+                [2 * d, h, h, d], output=rt.layout.output_head(), generator=g
+            ),
             # Logits: the sigmoid is folded into the cross-entropies.
             "discriminator": make_mlp([2 * d, h, h, d], generator=g),
         }
@@ -217,7 +222,7 @@ class GAINImputer(BaseGANImputer):
     # -- one step of Algorithm 1 -------------------------------------------
     def _train_step(self, rt, networks, optimizers, batch, step):
         x, m = batch["x"], batch["m"]
-        hint = m * (rt.rand(*m.shape) < self.hint_rate)
+        hint = m * (rt.column_rand(*m.shape) < self.hint_rate)
         generated = self._generate(networks, x, m, rt.rand(*x.shape))
         x_hat = fill_missing(x, m, generated)
 
@@ -230,7 +235,10 @@ class GAINImputer(BaseGANImputer):
         # observed ones. -log D = softplus(-logit).
         logits = networks["discriminator"](torch.cat([x_hat, hint], dim=1))
         adversarial = (F.softplus(-logits) * (1 - m)).mean()
-        reconstruction = ((m * (x - generated)) ** 2).mean() / m.mean().clamp_min(1e-8)
+        if rt.layout.mixed:
+            reconstruction = rt.layout.reconstruction_loss(generated, x, m)
+        else:
+            reconstruction = ((m * (x - generated)) ** 2).mean() / m.mean().clamp_min(1e-8)
         loss_g = adversarial + self.alpha * reconstruction
         apply_gradients(loss_g, networks, {"generator": optimizers["generator"]})
         return {"discriminator": loss_d.detach(), "generator": loss_g.detach()}

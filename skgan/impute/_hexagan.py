@@ -22,7 +22,6 @@ from .._nn import (
     projected_zero_centred_penalty,
     fill_missing,
     make_mlp,
-    masked_mse,
 )
 from ._base import BaseGANImputer, hide_observed, hide_rate, shared_docs
 
@@ -94,7 +93,7 @@ class HexaGANImputationMixin:
     """
 
     def _imputation_networks(
-        self, generator, n_features, n_label_inputs=0, n_label_outputs=0
+        self, generator, n_features, n_label_inputs=0, n_label_outputs=0, *, layout
     ):
         """``E: [x~, m] -> h``, ``G_MI: h -> x-bar``, ``D_MI: [x^, y] -> scores``.
 
@@ -108,7 +107,9 @@ class HexaGANImputationMixin:
         self.hidden_size_ = w
         return {
             "encoder": make_mlp([3 * d, w, w], output="relu", generator=generator),
-            "generator_mi": make_mlp([w, w, d], output="sigmoid", generator=generator),
+            "generator_mi": make_mlp(
+                [w, w, d], output=layout.output_head(), generator=generator
+            ),
             "discriminator_mi": make_mlp(
                 [d + n_label_inputs, w, d + n_label_outputs], generator=generator
             ),
@@ -209,10 +210,10 @@ class HexaGANImputationMixin:
         )
 
     # -- E and G_MI update (eqs. 3, 5) ---------------------------------------
-    def _imputation_loss(self, x, m, x_bar, feature_scores):
+    def _imputation_loss(self, rt, x, m, x_bar, feature_scores):
         """``L_G_MI + alpha_1 * L_recon`` from D_MI's feature scores."""
         adversarial = elementwise_generator_loss(feature_scores, m)
-        reconstruction = masked_mse(x_bar, x, m)
+        reconstruction = rt.layout.reconstruction_loss(x_bar, x, m)
         return adversarial + self.alpha * reconstruction
 
     def _hidden_reconstruction(self, rt, networks, x, m):
@@ -224,14 +225,19 @@ class HexaGANImputationMixin:
         x_bar = networks["generator_mi"](
             self._encode(networks, x * kept, kept, rt.rand(*x.shape))
         )
-        return masked_mse(x_bar, x, hidden)
+        return rt.layout.reconstruction_loss(x_bar, x, hidden)
 
     def _reconstruction_update(self, rt, networks, optimizers, x, m):
         """One step of E and G_MI on the reconstruction terms alone, without
         D_MI (``adversarial=False``); returns the loss."""
         _, x_bar, _ = self._impute_rows(networks, x, m, rt.rand(*x.shape))
         return self._step_encoder_generator(
-            rt, networks, optimizers, self.alpha * masked_mse(x_bar, x, m), x, m
+            rt,
+            networks,
+            optimizers,
+            self.alpha * rt.layout.reconstruction_loss(x_bar, x, m),
+            x,
+            m,
         )
 
     def _step_encoder_generator(self, rt, networks, optimizers, loss, x, m):
@@ -257,7 +263,7 @@ class HexaGANImputationMixin:
         x_hat, x_bar, _ = self._impute_rows(networks, x, m, noise)
         inputs = x_hat if critic_input is None else critic_input(x_hat)
         scores = networks["discriminator_mi"](inputs)[:, : x.shape[1]]
-        loss = self._imputation_loss(x, m, x_bar, scores)
+        loss = self._imputation_loss(rt, x, m, x_bar, scores)
         loss = self._step_encoder_generator(rt, networks, optimizers, loss, x, m)
         return loss, x_hat.detach()
 
@@ -334,6 +340,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
     ----------
     missing_values : float or None, default=np.nan
         The placeholder for missing values.
+    %(categorical_features)s
     add_indicator : bool, default=False
         If True, append a :class:`~sklearn.impute.MissingIndicator` output.
     keep_empty_features : bool, default=False
@@ -469,6 +476,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         self,
         *,
         missing_values=np.nan,
+        categorical_features="from_dtype",
         add_indicator=False,
         keep_empty_features=False,
         hidden_size="auto",
@@ -490,6 +498,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         verbose=0,
     ):
         self.missing_values = missing_values
+        self.categorical_features = categorical_features
         self.add_indicator = add_indicator
         self.keep_empty_features = keep_empty_features
         self.hidden_size = hidden_size
@@ -511,7 +520,9 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         self.verbose = verbose
 
     def _build_networks(self, rt):
-        networks = self._imputation_networks(rt.cpu_generator, rt.data["x"].shape[1])
+        networks = self._imputation_networks(
+            rt.cpu_generator, rt.data["x"].shape[1], layout=rt.layout
+        )
         if not self.adversarial:
             del networks["discriminator_mi"]
         return networks

@@ -14,7 +14,6 @@ from .._nn import (
     fill_missing,
     make_mlp,
     mask_data,
-    masked_mse,
     scale_grad,
     wgan_gp_critic_losses,
 )
@@ -63,6 +62,7 @@ class MisGANImputer(BaseGANImputer):
     ----------
     missing_values : float or None, default=np.nan
         The placeholder for missing values.
+    %(categorical_features)s
     add_indicator : bool, default=False
         If True, append a :class:`~sklearn.impute.MissingIndicator` output.
     keep_empty_features : bool, default=False
@@ -230,6 +230,7 @@ class MisGANImputer(BaseGANImputer):
         self,
         *,
         missing_values=np.nan,
+        categorical_features="from_dtype",
         add_indicator=False,
         keep_empty_features=False,
         latent_dim="auto",
@@ -255,6 +256,7 @@ class MisGANImputer(BaseGANImputer):
         verbose=0,
     ):
         self.missing_values = missing_values
+        self.categorical_features = categorical_features
         self.add_indicator = add_indicator
         self.keep_empty_features = keep_empty_features
         self.latent_dim = latent_dim
@@ -293,7 +295,7 @@ class MisGANImputer(BaseGANImputer):
         h, z = self._sizes(d)
         g = rt.cpu_generator
         self.latent_dim_ = z
-        imputer = make_mlp([3 * d, h, h, d], output="sigmoid", generator=g)
+        imputer = make_mlp([3 * d, h, h, d], output=rt.layout.output_head(), generator=g)
         if not (self.adversarial or self.reconstruction_weight > 0):
             raise ValueError(
                 "adversarial=False with reconstruction_weight=0 leaves the imputer "
@@ -302,8 +304,12 @@ class MisGANImputer(BaseGANImputer):
         if not self.adversarial:
             return {"imputer": imputer}
         return {
-            "mask_generator": make_mlp([z, h, h, d], generator=g),
-            "data_generator": make_mlp([z, h, h, d], output="sigmoid", generator=g),
+            # One mask entry per table column (a categorical entry is
+            # missing whole), spread over the encoded columns in _generate.
+            "mask_generator": make_mlp([z, h, h, rt.layout.n_columns], generator=g),
+            "data_generator": make_mlp(
+                [z, h, h, d], output=rt.layout.output_head(), generator=g
+            ),
             "imputer": imputer,
             # D_m, D_x and D_i, members 0, 1, 2 of one stack (see CRITICS).
             "critics": StackedMLP(len(CRITICS), [d, h, h, 1], generator=g),
@@ -323,7 +329,7 @@ class MisGANImputer(BaseGANImputer):
         """Complete rows ``G_x(z)`` and relaxed masks ``G_m(eps)``."""
         x = networks["data_generator"](rt.randn(n, self.latent_dim_))
         logits = networks["mask_generator"](rt.randn(n, self.latent_dim_))
-        return x, torch.sigmoid(logits / self.temperature)
+        return x, rt.layout.expand(torch.sigmoid(logits / self.temperature))
 
     def _impute_tensor(self, networks, x, m, noise):
         """``G_i(x, m, w)`` of eq. 12: observed entries are kept outside the net.
@@ -386,8 +392,8 @@ class MisGANImputer(BaseGANImputer):
         imputer_real = critic(imputer_critic, scale_grad(x_gen, self.beta)).mean()
         adv_imputer = -critic(imputer_critic, x_imp).mean()
         if self.reconstruction_weight > 0:
-            adv_imputer = adv_imputer + self.reconstruction_weight * masked_mse(
-                x_imp, x, m - kept
+            adv_imputer = adv_imputer + self.reconstruction_weight * (
+                rt.layout.reconstruction_loss(x_imp, x, m - kept)
             )
         generators = ("mask_generator", "data_generator", "imputer")
         apply_gradients(
@@ -407,7 +413,9 @@ class MisGANImputer(BaseGANImputer):
         x, m = batch["x"], batch["m"]
         kept = self._training_mask(rt, m)
         x_imp = self._impute_tensor(networks, x, kept, rt.rand(*x.shape))
-        loss = self.reconstruction_weight * masked_mse(x_imp, x, m - kept)
+        loss = self.reconstruction_weight * rt.layout.reconstruction_loss(
+            x_imp, x, m - kept
+        )
         apply_gradients(loss, networks, {"imputer": optimizers["imputer"]})
         return {"imputer": loss.detach()}
 

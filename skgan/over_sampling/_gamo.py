@@ -24,9 +24,11 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils import check_consistent_length, column_or_1d
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
+from .._schema import CATEGORICAL_FEATURES_DOC
 from .._base import BaseTorchGAN, fit_method, to_numpy
 from .._nn import apply_gradients, make_mlp
 
@@ -41,6 +43,13 @@ FAKE_TARGET = (0.0, 0.1)
 
 
 # -- input checks --------------------------------------------------------------
+def _checked_labels(X, y):
+    """``y`` of a mixed table: one label per row."""
+    y = column_or_1d(y, warn=True)
+    check_consistent_length(X, y)
+    return y
+
+
 def _check_finite_features(X, name):
     """Reject NaN and infinity with a message that says what to do."""
     if np.isnan(X).any():
@@ -212,7 +221,14 @@ class _BaseGAMO(BaseTorchGAN):
     _parameter_constraints = {
         **{
             key: BaseTorchGAN._parameter_constraints[key]
-            for key in ("max_iter", "batch_size", "device", "random_state", "verbose")
+            for key in (
+                "max_iter",
+                "batch_size",
+                "device",
+                "random_state",
+                "verbose",
+                "categorical_features",
+            )
         },
         "loss": [StrOptions({"least_squares", "cross_entropy"})],
         "discriminator": ["boolean"],
@@ -232,8 +248,14 @@ class _BaseGAMO(BaseTorchGAN):
 
     # -- training ------------------------------------------------------------
     def _check_features(self, X, y="no_validation", *, reset):
-        """Validate X (dense, finite, float32 kept, others to float64) and,
-        when given, y."""
+        """Validate X (dense, finite, float32 kept, others to float64; a
+        mixed table encoded, see ``categorical_features``) and, when given,
+        y. At fit, call :meth:`_learn_schema` first."""
+        if self._schema is not None:
+            X = self._checked_table(X, reset=reset).encoded
+            if isinstance(y, str) and y == "no_validation":
+                return X
+            return X, _checked_labels(X, y)
         out = validate_data(
             self,
             X,
@@ -247,6 +269,12 @@ class _BaseGAMO(BaseTorchGAN):
             out[0] if isinstance(out, tuple) else out, type(self).__name__
         )
         return out
+
+    def _checked_table(self, X, *, reset):
+        """A mixed table, checked and encoded (no missing entry allowed)."""
+        table = self._encode_table(X, reset=reset)
+        _check_finite_features(np.where(table.missing, np.nan, 0.0), type(self).__name__)
+        return table
 
     def _fit_gamo(self, X, y_idx, n_generate):
         """Train M, D and G on ``X`` with encoded labels ``y_idx``.
@@ -738,6 +766,7 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
     def __init__(
         self,
         *,
+        categorical_features="from_dtype",
         sampling_strategy="auto",
         loss="least_squares",
         discriminator=True,
@@ -755,6 +784,7 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         verbose=0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
+        self.categorical_features = categorical_features
         self.loss = loss
         self.discriminator = discriminator
         self.latent_dim = latent_dim
@@ -803,8 +833,13 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
 
     def _check_X_y(self, X, y, accept_sparse=None):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = self._check_features(X, y, reset=True)
-        return X, y, binarize_y
+        if self._learn_schema(X) is None:
+            X, y = self._check_features(X, y, reset=True)
+            return X, y, binarize_y
+        # A mixed table goes on as an object array of the values as given:
+        # the original rows come back as they are, first.
+        table = self._checked_table(X, reset=True)
+        return self._schema.to_array(table.columns), _checked_labels(X, y), binarize_y
 
     def _fit_resample(self, X, y):
         classes, y_idx = np.unique(y, return_inverse=True)
@@ -817,14 +852,19 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
             # Copies, as RandomOverSampler returns: never the caller's arrays.
             return X.copy(), y.copy()
         X_parts, y_parts = [X], [y]
-        rt = self._fit_gamo(X, y_idx, n_generate)
+        encoded = X if self._schema is None else self._schema.encode(X)[0]
+        rt = self._fit_gamo(encoded, y_idx, n_generate)
         position = {int(c): k for k, c in enumerate(self.generated_classes_)}
         for label, n in self.sampling_strategy_.items():
             if n == 0:
                 continue
             c = int(np.searchsorted(classes, label))
-            anchors = X[self.anchor_indices_[c]].astype(np.float64)
+            anchors = encoded[self.anchor_indices_[c]].astype(np.float64)
             X_new = self._generate_class(rt, position[c], anchors, n)
+            if self._schema is not None:
+                # A categorical entry: the category whose anchors carry the
+                # largest total convex weight (its one-hot block of X_new).
+                X_new = self._schema.to_array(self._schema.decode(X_new))
             X_parts.append(X_new.astype(X.dtype, copy=False))
             y_parts.append(np.full(n, label, dtype=y.dtype))
         return np.vstack(X_parts), np.hstack(y_parts)
@@ -835,6 +875,9 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
         tags.input_tags.allow_nan = False
         return tags
 
+
+_GAMO_PARAMS_DOC = f"""
+    {CATEGORICAL_FEATURES_DOC}""" + _GAMO_PARAMS_DOC
 
 GAMOResampler.__doc__ = (
     GAMOResampler.__doc__.replace(
@@ -926,6 +969,7 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
     def __init__(
         self,
         *,
+        categorical_features="from_dtype",
         sampling_strategy="auto",
         loss="least_squares",
         discriminator=True,
@@ -942,6 +986,7 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
         random_state=None,
         verbose=0,
     ):
+        self.categorical_features = categorical_features
         self.sampling_strategy = sampling_strategy
         self.loss = loss
         self.discriminator = discriminator
@@ -981,6 +1026,7 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
                 "Multilabel and multioutput targets are not supported: "
                 f"{type(self).__name__} needs one class label per row."
             )
+        self._learn_schema(X)
         X, y = self._check_features(X, y, reset=True)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
         self.sampling_strategy_ = check_sampling_strategy(

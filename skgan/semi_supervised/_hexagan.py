@@ -15,8 +15,10 @@ import torch.nn.functional as F
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils import assert_all_finite, check_consistent_length, column_or_1d
 from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
+from .._schema import CATEGORICAL_FEATURES_DOC
 from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
 from .._nn import (
     apply_gradients,
@@ -139,6 +141,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
 
     Parameters
     ----------
+    {categorical_features}
     hidden_size : int or "auto", default="auto"
         Width of the hidden layers and of the hidden space; "auto" is
         ``2 * n_features`` within [64, 256] (the paper's ``d / 2`` underfits:
@@ -392,6 +395,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
     def __init__(
         self,
         *,
+        categorical_features="from_dtype",
         hidden_size="auto",
         alpha=10.0,
         hidden_weight=100.0,
@@ -418,6 +422,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         random_state=None,
         verbose=0,
     ):
+        self.categorical_features = categorical_features
         self.hidden_size = hidden_size
         self.alpha = alpha
         self.hidden_weight = hidden_weight
@@ -463,14 +468,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         self : object
             Fitted classifier.
         """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            dtype=FLOAT_DTYPES,
-            ensure_all_finite="allow-nan",
-            ensure_min_samples=2,
-        )
+        X, y, table = self._fit_input(X, y)
         unlabeled = unlabeled_mask(y)
         if unlabeled.all():
             raise ValueError(
@@ -489,11 +487,14 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
 
         names = check_members(self.blend_with, BLEND_MEMBERS)
         mask = np.isnan(X)
-        self._valid_features = observed_features(mask)
+        if table is not None:
+            self._empty_columns = ~observed_features(table.missing)
+        self._valid_features = observed_features(mask, warn=table is None)
         X, mask = X[:, self._valid_features], mask[:, self._valid_features]
         self.scaling_ = MinMaxScaling(X, mask)
         x01 = self.scaling_.scale(X, mask)
         rt = self._make_runtime(*X.shape)
+        rt.layout = self._encoded_layout(X.shape[1])
         rt.data = {
             "x": rt.tensor(x01),
             "m": rt.tensor(~mask),
@@ -527,6 +528,26 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         )
         self.blend_weights_ = self.blend_.weights_
         return self
+
+    def _fit_input(self, X, y):
+        """``X`` as floats (a mixed table encoded, see
+        ``categorical_features``), ``y`` checked, and the mixed table as
+        given (None for a numeric one)."""
+        if self._learn_schema(X) is None:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                dtype=FLOAT_DTYPES,
+                ensure_all_finite="allow-nan",
+                ensure_min_samples=2,
+            )
+            return X, y, None
+        table = self._encode_table(X, reset=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(table.encoded, y)
+        assert_all_finite(y, input_name="y")
+        return table.encoded, y, table
 
     def _early_stopping_enabled(self, n_samples):
         if self.early_stopping == "auto" and self.blend_with:
@@ -581,7 +602,11 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         g = rt.cpu_generator
         semi = self.semi_supervised
         networks = self._imputation_networks(
-            g, d, n_label_inputs=n_classes if semi else 0, n_label_outputs=int(semi)
+            g,
+            d,
+            n_label_inputs=n_classes if semi else 0,
+            n_label_outputs=int(semi),
+            layout=rt.layout,
         )
         w = self.hidden_size_
         networks["classifier"] = make_mlp([d, w, n_classes], generator=g)
@@ -816,11 +841,16 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         return total / len(noise_bank)
 
     def _checked_input(self, X):
+        """``X`` as floats (a mixed table encoded), its missing mask and the
+        mixed table as given (None for a numeric one)."""
         check_is_fitted(self)
-        X = validate_data(
-            self, X, reset=False, dtype=FLOAT_DTYPES, ensure_all_finite="allow-nan"
-        )
-        return X, np.isnan(X)
+        if self._schema is None:
+            X = validate_data(
+                self, X, reset=False, dtype=FLOAT_DTYPES, ensure_all_finite="allow-nan"
+            )
+            return X, np.isnan(X), None
+        table = self._encode_table(X, reset=False)
+        return table.encoded, np.isnan(table.encoded), table
 
     def _scaled(self, X, mask):
         """The valid features of ``X`` in the networks' [0, 1] scale (0 where
@@ -866,7 +896,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             imputations with noise fixed at fit time, blended with those of
             the ``blend_with`` classifiers (see ``blend_weights_``).
         """
-        X, mask = self._checked_input(X)
+        X, mask, _ = self._checked_input(X)
         X01, observed = self._scaled(X, mask)
         # Networks with no weight in the blend (the usual case on small
         # tables) are not run.
@@ -909,7 +939,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             ``inference_draws`` imputations; observed entries are returned
             unchanged. Features missing in every training row get 0.
         """
-        X, mask = self._checked_input(X)
+        X, mask, table = self._checked_input(X)
 
         def mean_imputation(x, m, bank):
             total = torch.zeros_like(x)
@@ -923,7 +953,10 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         )
         out = np.where(mask, 0.0, X)
         out[:, valid] = np.where(mask[:, valid], imputed, X[:, valid])
-        return out
+        if table is None:
+            return out
+        columns = self._schema.fill(table.columns, table.missing, out)
+        return self._mixed_output(columns, table.X)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
         """Generate class-conditional rows with G_CG and G_MI.
@@ -992,11 +1025,35 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
                 torch.cat([self._one_hot(codes_t), z], dim=1)
             )
             x = to_numpy(self.networks_["generator_mi"](h))
-        out = np.zeros((len(codes), self.n_features_in_))
+        out = np.zeros((len(codes), len(self._valid_features)))
         out[:, self._valid_features] = self.scaling_.unscale(x)
+        if self._schema is not None:
+            out = self._mixed_output(self._schema.decode(out), None)
         return out, self.classes_[codes]
+
+    def _mixed_output(self, columns, X_in):
+        """Decoded mixed rows: a DataFrame with the training table's dtypes
+        when the classifier was fitted on a DataFrame, else an object array;
+        a categorical column missing in every training row stays missing."""
+        columns = [
+            values if categorical or not empty else np.nan_to_num(values)
+            for values, empty, categorical in zip(
+                columns, self._empty_columns, self._schema.is_categorical
+            )
+        ]
+        names = getattr(self, "feature_names_in_", None)
+        if names is None:
+            return self._schema.to_array(columns)
+        return self._schema.to_frame(
+            columns, names, self._schema.dtypes, getattr(X_in, "index", None)
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
+
+
+HexaGANClassifier.__doc__ = HexaGANClassifier.__doc__.replace(
+    "{categorical_features}", CATEGORICAL_FEATURES_DOC
+)
