@@ -72,13 +72,21 @@ SHARED_DOCS = {
         estimate of the error on entries missing completely at random.
         Slightly optimistic, as the same entries chose the epoch kept and
         the blend's weights. NaN when no entry could be held out.
-    blend_weights_ : dict of str to float
+    blend_weights_ : dict
         Weight of the networks (``"network"``) and of each member of
-        ``blend_with`` in :meth:`transform`.
+        ``blend_with`` in :meth:`transform`, a dict of str to float. On a
+        mixed table, one such dict for the numeric columns (``"numeric"``)
+        and one for each categorical column, under its name.
     blend_ : object
         The blend: ``weights_``, ``heldout_rmse_`` and ``members_``, the
         fitted scikit-learn imputers.""",
 }
+
+
+def blend_kinds(layout, held):
+    """``mixed`` of :func:`~skgan.impute._blend.fit_blend` for the ``held``
+    entries of a table with this layout: None for a numeric table."""
+    return (held, layout.groups) if layout.mixed else None
 
 
 def _missing_pattern(missing):
@@ -223,7 +231,11 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         # random stream.
         seed = int(rt.numpy_generator.integers(2**31 - 1)) if members else None
         members, member_predictions = fit_members(
-            members, np.where(mask, np.nan, x01), held, seed=seed
+            members,
+            np.where(mask, np.nan, x01),
+            held,
+            seed=seed,
+            groups=rt.layout.groups if rt.layout.mixed else None,
         )
         score = (
             self._heldout_score(rt, kept, held, x01, members, member_predictions)
@@ -237,10 +249,26 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             members,
             member_predictions,
             x01[held],
+            blend_kinds(rt.layout, held),
         )
-        self.blend_weights_ = self.blend_.weights_
+        self.blend_weights_ = self._named_blend_weights(rt.layout)
         self.heldout_rmse_ = self.blend_.heldout_rmse_
         return self
+
+    def _named_blend_weights(self, layout):
+        """``blend_weights_``: the blend's weights, on a mixed table those of
+        the numeric columns and of each categorical column by its name."""
+        if not layout.mixed:
+            return self.blend_.weights_
+
+        def named(column):
+            return {key: float(w) for key, w in zip(self.blend_.keys_, self.blend_.weights_[column])}
+
+        names = _check_feature_names_in(self)[self._schema.column_of[self._valid_features]]
+        numeric = np.flatnonzero(~layout.categorical)
+        weights = {"numeric": named(numeric[0])} if len(numeric) else {}
+        weights.update((names[start], named(start)) for start, _ in layout.groups)
+        return weights
 
     def _early_stopping_enabled(self, n_samples):
         return self.early_stopping in ("auto", True)
@@ -301,13 +329,14 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         target = rt.tensor(np.where(held, x01, 0.0)[rows])
         weight = rt.tensor(held[rows])
         noise = rt.rand(VALIDATION_DRAWS, x.shape[1])
+        kinds = blend_kinds(rt.layout, held)
 
         def heldout_rmse(networks):
             imputed = self._mean_imputation(networks, x, m, noise)
             if members:
                 network_predictions = to_numpy(imputed)[held[rows]].astype(np.float64)
                 return fit_blend(
-                    network_predictions, members, member_predictions, x01[held]
+                    network_predictions, members, member_predictions, x01[held], kinds
                 ).heldout_rmse_
             return torch.sqrt((((imputed - target) * weight) ** 2).sum() / weight.sum())
 
@@ -355,7 +384,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             # Networks with no weight in the blend are not run.
             network01 = (
                 self._network_output(X, mask, X01=X01)
-                if self.blend_.weights_["network"]
+                if self.blend_.uses("network")
                 else np.zeros_like(X01)
             )
             imputed01 = self.blend_.combine(network01, np.where(mask, np.nan, X01))
