@@ -83,10 +83,17 @@ SHARED_DOCS = {
 }
 
 
-def blend_kinds(layout, held):
+def blend_kinds(layout, held, x01, kept):
     """``mixed`` of :func:`~skgan.impute._blend.fit_blend` for the ``held``
-    entries of a table with this layout: None for a numeric table."""
-    return (held, layout.groups) if layout.mixed else None
+    entries of a table with this layout, scaled ``x01`` whose ``kept``
+    entries are trained on: None for a numeric table."""
+    if not layout.mixed:
+        return None
+    counts = np.where(kept, x01, 0.0).sum(axis=0)
+    frequencies = np.where(
+        layout.categorical, counts / np.maximum(kept.sum(axis=0), 1), 0.0
+    )
+    return held, layout.groups, frequencies
 
 
 def _missing_pattern(missing):
@@ -249,7 +256,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             members,
             member_predictions,
             x01[held],
-            blend_kinds(rt.layout, held),
+            blend_kinds(rt.layout, held, x01, ~mask & ~held),
         )
         self.blend_weights_ = self._named_blend_weights(rt.layout)
         self.heldout_rmse_ = self.blend_.heldout_rmse_
@@ -329,7 +336,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         target = rt.tensor(np.where(held, x01, 0.0)[rows])
         weight = rt.tensor(held[rows])
         noise = rt.rand(VALIDATION_DRAWS, x.shape[1])
-        kinds = blend_kinds(rt.layout, held)
+        kinds = blend_kinds(rt.layout, held, x01, kept)
 
         def heldout_rmse(networks):
             imputed = self._mean_imputation(networks, x, m, noise)

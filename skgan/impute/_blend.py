@@ -40,6 +40,9 @@ FOREST_MAX_ROWS = 20000
 HELDOUT_FOREST_TREES = 10
 
 BLEND_MEMBERS = ("iterative", "knn", "forest")
+#: On a mixed table, the candidate that fills a categorical column with its
+#: most frequent category (its training frequencies as probabilities).
+MOST_FREQUENT = "most_frequent"
 
 
 def make_member(name, shape, seed, *, trees=None, skip_complete=False):
@@ -122,11 +125,12 @@ class Blend:
         The fitted scikit-learn imputers.
     """
 
-    def __init__(self, weights, heldout_rmse, members, keys=None):
+    def __init__(self, weights, heldout_rmse, members, keys=None, frequencies=None):
         self.weights_ = weights
         self.heldout_rmse_ = heldout_rmse
         self.members_ = members
         self.keys_ = keys
+        self.frequencies_ = frequencies
 
     def weight(self, name):
         """The weight of ``name``: a float, or one per column on a mixed
@@ -149,6 +153,8 @@ class Blend:
                 # the costly part of a transform on large tables).
                 if self.uses(name):
                     out = out + self.weight(name) * member.transform(X01)
+        if self.keys_ is not None:
+            out = out + self.weight(MOST_FREQUENT) * self.frequencies_
         return out
 
 
@@ -269,14 +275,18 @@ def fit_blend(network_predictions, members, member_predictions, target, mixed=No
     With no member the networks get weight 1, and with no held-out entry
     every one gets the same weight.
 
-    On a mixed table, ``mixed`` = ``(held, groups)``: the mask of the
-    held-out entries and the one-hot blocks. Numeric entries get the
+    On a mixed table, ``mixed`` = ``(held, groups, frequencies)``: the mask
+    of the held-out entries, the one-hot blocks and the frequencies of the
+    categories in training (one per one-hot column). Numeric entries get the
     weights above, fitted on them alone: the squared error of a one-hot
     entry and that of a scaled number are not on the same footing. Each
-    categorical column gets, among the networks alone, each member alone
-    and the least-squares blend of all categorical entries, the one that
-    restores most of its held-out categories (accuracy, the measure that
-    matters for a category, ties to the blend): on development masks the
+    categorical column gets, among the networks alone, each member alone,
+    its most frequent category (so that no column is filled worse than
+    :class:`~sklearn.impute.SimpleImputer` would fill it on held-out
+    entries) and the least-squares blend of all categorical entries, the
+    one that restores most of its held-out categories (accuracy, the
+    measure that matters for a category; ties to the most frequent
+    category, then to the blend): on development masks the
     least-squares blend, which minimises the Brier score, restored fewer
     categories than the best member alone.
     """
@@ -294,19 +304,23 @@ def fit_blend(network_predictions, members, member_predictions, target, mixed=No
         weights = weights_of(slice(None))
         fitted = predictions @ weights
         return Blend(dict(zip(keys, map(float, weights))), _rmse(fitted, target), members)
-    held, groups = mixed
+    held, groups, frequencies = mixed
     categorical = np.zeros(held.shape[1], dtype=bool)
     for start, stop in groups:
         categorical[start:stop] = True
     entry_is_categorical = np.broadcast_to(categorical, held.shape)[held]
-    numeric_weights = weights_of(~entry_is_categorical)
-    blend_weights = weights_of(entry_is_categorical)
+    numeric_weights = np.append(weights_of(~entry_is_categorical), 0.0)
+    blend_weights = np.append(weights_of(entry_is_categorical), 0.0)
+    keys = (*keys, MOST_FREQUENT)
     column_weights = np.where(categorical[:, None], blend_weights, numeric_weights)
     stacked = np.zeros((*held.shape, len(keys)))
-    stacked[held] = predictions
+    stacked[held] = np.column_stack(
+        [predictions, np.broadcast_to(frequencies, held.shape)[held]]
+    )
     truth = np.zeros(held.shape)
     truth[held] = target
-    candidates = [blend_weights, *np.eye(len(keys))] if members else [blend_weights]
+    # Ties go to the most frequent category, the simplest candidate.
+    candidates = [np.eye(len(keys))[-1], blend_weights, *np.eye(len(keys))[:-1]]
     for start, stop in groups:
         rows = held[:, start]
         if rows.any():
@@ -314,7 +328,7 @@ def fit_blend(network_predictions, members, member_predictions, target, mixed=No
             accuracy = [np.mean((block @ w).argmax(axis=1) == true) for w in candidates]
             column_weights[start:stop] = candidates[int(np.argmax(accuracy))]
     fitted = (stacked * column_weights).sum(axis=2)[held]
-    return Blend(column_weights, _rmse(fitted, target), members, keys)
+    return Blend(column_weights, _rmse(fitted, target), members, keys, frequencies)
 
 
 def _rmse(fitted, target):
