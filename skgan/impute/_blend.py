@@ -14,10 +14,12 @@ import warnings
 
 import numpy as np
 from scipy.optimize import nnls
+from sklearn.base import clone
 from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer
+from sklearn.linear_model import LogisticRegression
 
 #: The round-robin members model each feature from at most this many
 #: others: their cost grows with the square of the number of features
@@ -162,11 +164,12 @@ class MixedMember:
     """A member on a mixed table: the one-hot columns are filled with their
     observed means (the categories' frequencies) before the scikit-learn
     imputer sees them, so that it models the numeric columns alone and its
-    cost grows with them, not with the one-hot columns. With
-    ``classifier_trees``, each categorical column then gets what MissForest
-    gives it: an :class:`~sklearn.ensemble.ExtraTreesClassifier` on the
-    other columns of the imputed table, whose class probabilities fill the
-    column's one-hot block.
+    cost grows with them, not with the one-hot columns. With a
+    ``classifier``, each categorical column is then predicted from the
+    other columns of the imputed table by a clone of it, whose class
+    probabilities fill the column's one-hot block: MissForest's treatment
+    of categories for the "forest" member (trees), its linear counterpart
+    for the "iterative" one.
 
     Parameters
     ----------
@@ -174,16 +177,15 @@ class MixedMember:
         The scikit-learn imputer.
     groups : list of (int, int)
         The one-hot blocks, as ``(start, stop)`` column ranges.
-    classifier_trees : int or None
-        Trees of each categorical column's classifier (None: no classifier).
-    seed : int
+    classifier : classifier or None
+        Unfitted classifier of each categorical column (None: none, the
+        column keeps its frequencies).
     """
 
-    def __init__(self, member, groups, classifier_trees=None, seed=None):
+    def __init__(self, member, groups, classifier=None):
         self.member = member
         self.groups = groups
-        self.classifier_trees = classifier_trees
-        self.seed = seed
+        self.classifier = classifier
 
     def _filled(self, X01):
         return np.where(np.isnan(X01), self.fill_, X01)
@@ -194,34 +196,44 @@ class MixedMember:
             one_hot[start:stop] = True
         self.fill_ = np.full(X01.shape[1], np.nan)
         self.fill_[one_hot] = np.nan_to_num(np.nanmean(X01[:, one_hot], axis=0))
-        completed = self.member.fit_transform(self._filled(X01))
         self.classifiers_ = []
-        if self.classifier_trees is None:
+        if self.classifier is None:
+            self.member.fit(self._filled(X01))
             return self
+        completed = self.member.fit_transform(self._filled(X01))
         for start, stop in self.groups:
             observed = ~np.isnan(X01[:, start])
             others = np.delete(completed[observed], np.s_[start:stop], axis=1)
-            classifier = ExtraTreesClassifier(
-                n_estimators=self.classifier_trees,
-                max_features="sqrt",
-                min_samples_leaf=2,
-                random_state=self.seed,
-            )
-            self.classifiers_.append(
-                classifier.fit(others, np.argmax(X01[observed, start:stop], axis=1))
-            )
+            codes = np.argmax(X01[observed, start:stop], axis=1)
+            if len(np.unique(codes)) < 2:
+                self.classifiers_.append(None)
+                continue
+            self.classifiers_.append(clone(self.classifier).fit(others, codes))
         return self
 
     def transform(self, X01):
         completed = self.member.transform(self._filled(X01))
         for (start, stop), classifier in zip(self.groups, self.classifiers_):
             missing = np.isnan(X01[:, start])
-            if missing.any():
+            if classifier is not None and missing.any():
                 others = np.delete(completed[missing], np.s_[start:stop], axis=1)
                 block = np.zeros((missing.sum(), stop - start))
                 block[:, classifier.classes_] = classifier.predict_proba(others)
                 completed[missing, start:stop] = block
         return completed
+
+
+def member_classifier(name, trees, seed):
+    """The classifier of the categorical columns of member ``name`` on a
+    mixed table (None for "knn", whose neighbours' frequencies would add
+    little to the forest's)."""
+    if name == "forest":
+        return ExtraTreesClassifier(
+            n_estimators=trees, max_features="sqrt", min_samples_leaf=2, random_state=seed
+        )
+    if name == "iterative":
+        return LogisticRegression(max_iter=1000)
+    return None
 
 
 def fit_members(names, X01, held, *, seed, groups=None):
@@ -232,7 +244,7 @@ def fit_members(names, X01, held, *, seed, groups=None):
 
     ``X01`` holds the non-empty features scaled to [0, 1], NaN where
     missing. ``groups``, the one-hot blocks of a mixed table, makes each
-    member a :class:`MixedMember` (the "forest" with classifiers).
+    member a :class:`MixedMember`.
     """
     rng = np.random.default_rng(seed)
     X_fit = np.where(held, np.nan, X01)
@@ -241,8 +253,8 @@ def fit_members(names, X01, held, *, seed, groups=None):
         if groups is None:
             return make_member(name, X01.shape, seed, trees=trees)
         imputer = make_member(name, X01.shape, seed, trees=trees, skip_complete=True)
-        classifier_trees = min(trees or FOREST_TREES, FOREST_TREES) if name == "forest" else None
-        return MixedMember(imputer, groups, classifier_trees, seed)
+        trees = min(trees or FOREST_TREES, FOREST_TREES)
+        return MixedMember(imputer, groups, member_classifier(name, trees, seed))
 
     members, predictions = {}, {}
     for name in names:
