@@ -362,3 +362,64 @@ def test_classifier_and_sampler_in_grid_search_on_mixed_frame():
         pipe, {"gamoresampler__k_neighbors": [3, 5]}, cv=2, n_jobs=2, error_score="raise"
     ).fit(complete, y_gamo)
     assert search.best_estimator_.predict(complete).shape == (90,)
+
+
+# -- the blend on mixed tables --------------------------------------------------------
+def test_fit_blend_weighs_kinds_apart_and_chooses_per_categorical_column():
+    from skgan.impute._blend import MOST_FREQUENT, fit_blend
+
+    rng = np.random.default_rng(0)
+    n = 200
+    # Columns: numeric, a 2-category block (1, 2), a 2-category block (3, 4).
+    truth = np.column_stack(
+        [rng.uniform(size=n), *np.eye(2)[rng.integers(0, 2, n)].T, *np.eye(2)[np.zeros(n, int)].T]
+    )
+    held = np.ones_like(truth, dtype=bool)
+    network = truth.copy()
+    network[:, 1:3] = 0.5 + 0.1 * rng.normal(size=(n, 1)) * np.array([1, -1])  # noise
+    network[:, 3:5] = np.eye(2)[rng.integers(0, 2, n)]  # wrong half the time
+    member = np.where(np.arange(5) == 0, truth[:, :1] + 0.3, truth)  # right categories, biased numbers
+    frequencies = np.array([0.0, 0.5, 0.5, 1.0, 0.0])
+
+    class Fixed:
+        def transform(self, X01):
+            return member
+
+    blend = fit_blend(
+        network[held],
+        {"m": Fixed()},
+        {"m": member[held]},
+        truth[held],
+        (held, [(1, 3), (3, 5)], frequencies),
+    )
+    keys = blend.keys_
+    weights = dict(zip(keys, blend.weights_.T))
+    assert weights["network"][0] > 0.9  # numeric: the unbiased networks
+    # Block 1: the member, which alone restores every category.
+    assert weights["m"][1] == weights["m"][2] == pytest.approx(1.0, abs=1e-6)
+    # Block 2 is constant: the member and the most frequent category tie; ties
+    # go to the most frequent category.
+    assert weights[MOST_FREQUENT][3] == weights[MOST_FREQUENT][4] == 1.0
+    combined = blend.combine(network, np.full_like(truth, np.nan))
+    assert (combined[:, 3] == 1.0).all()
+
+
+def test_mixed_member_models_numbers_and_classifies_categories():
+    from sklearn.linear_model import LogisticRegression
+
+    from skgan.impute._blend import MixedMember, make_member
+
+    rng = np.random.default_rng(0)
+    a = rng.uniform(size=300)
+    codes = (a > 0.5).astype(int)
+    X = np.column_stack([a, a + 0.01 * rng.normal(size=300), np.eye(2)[codes]])
+    X_missing = X.copy()
+    X_missing[:50, 1] = np.nan
+    X_missing[50:100, 2:4] = np.nan
+    member = MixedMember(
+        make_member("iterative", X.shape, 0, skip_complete=True), [(2, 4)], LogisticRegression()
+    ).fit(X_missing)
+    out = member.transform(X_missing)
+    assert np.abs(out[:50, 1] - X[:50, 1]).max() < 0.1
+    assert (np.argmax(out[50:100, 2:4], axis=1) == codes[50:100]).mean() > 0.9
+    np.testing.assert_allclose(out[50:100, 2:4].sum(axis=1), 1.0)
