@@ -39,7 +39,7 @@ print("missing entries:", X.isna().sum()[lambda s: s > 0].to_dict())
 
 # %%
 # Remove 20% of the observed entries, completely at random
-# -------------------------------------------------------
+# ---------------------------------------------------------
 rng = np.random.default_rng(0)
 removed = X.notna().to_numpy() & (rng.uniform(size=X.shape) < 0.2)
 X_missing = X.mask(removed)
