@@ -423,3 +423,13 @@ def test_mixed_member_models_numbers_and_classifies_categories():
     assert np.abs(out[:50, 1] - X[:50, 1]).max() < 0.1
     assert (np.argmax(out[50:100, 2:4], axis=1) == codes[50:100]).mean() > 0.9
     np.testing.assert_allclose(out[50:100, 2:4].sum(axis=1), 1.0)
+
+
+def test_misgan_sample_decodes_mixed_rows():
+    frame = mixed_frame()
+    imputer = MisGANImputer(max_iter=2, adversarial=True, blend_with=None, random_state=0)
+    rows, missing = imputer.set_output(transform="pandas").fit(frame).sample(6, random_state=0)
+    assert list(rows.columns) == list(frame.columns) and missing.shape == (6, 5)
+    assert list(rows.dtypes) == list(frame.dtypes)
+    assert_valid_categories(rows, frame)
+    assert not rows.isna().any().any()

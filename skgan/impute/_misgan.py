@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from .._base import auto_hidden_width, draw_seed, to_numpy
 from .._nn import (
@@ -443,7 +443,10 @@ class MisGANImputer(BaseGANImputer):
         -------
         X : ndarray of shape (n_samples, n_features)
             Rows from the data generator, in the input's scale (features
-            that were empty at fit are left out).
+            that were empty at fit are left out). On a mixed table, each
+            categorical entry is its column's most probable category, in an
+            object array (a DataFrame with the training dtypes under
+            ``set_output(transform="pandas")``).
         missing : ndarray of bool of shape (n_samples, n_features)
             Masks from the mask generator, True where an entry would be
             missing.
@@ -470,7 +473,20 @@ class MisGANImputer(BaseGANImputer):
         with torch.no_grad():
             x = self.networks_["data_generator"](noise())
             observed = torch.sigmoid(self.networks_["mask_generator"](noise()) / self.temperature)
-        return self.scaling_.unscale(to_numpy(x)), to_numpy(observed) < 0.5
+        X = self.scaling_.unscale(to_numpy(x))
+        if self._schema is not None:
+            X = self._decoded_rows(X)
+        return X, to_numpy(observed) < 0.5
+
+    def _decoded_rows(self, X):
+        """Generated encoded rows of a mixed table, decoded (the columns
+        that were empty at fit left out)."""
+        encoded = np.zeros((len(X), len(self._valid_features)))
+        encoded[:, self._valid_features] = X
+        kept = ~self._empty_columns
+        columns = [c for c, k in zip(self._schema.decode(encoded), kept) if k]
+        names = _check_feature_names_in(self)[kept]
+        return self._table_container(None, columns, names)
 
 
 def _random_batch(rt, batch_size):
