@@ -332,8 +332,9 @@ class BaseTorchGAN(BaseEstimator):
         columns keep their dtypes when ``set_output`` asks for pandas (the
         index of ``X_in`` kept), else an object ndarray."""
         if _get_output_config(method, self)["dense"] == "pandas":
-            dtypes = list(self._schema.dtypes or [None] * self._schema.n_features)
-            by_name = dict(zip(getattr(self, "feature_names_in_", []), dtypes))
+            by_name = dict(
+                zip(getattr(self, "feature_names_in_", []), self._schema.dtypes or [])
+            )
             index = getattr(X_in, "index", None)
             return self._schema.to_frame(
                 columns, names, [by_name.get(name) for name in names], index

@@ -207,10 +207,6 @@ class ColumnSchema:
             missing.append(miss)
         return columns, np.column_stack(missing)
 
-    def missing(self, X):
-        """Boolean mask of shape (n_samples, n_features), True where missing."""
-        return self._raw_columns(X)[1]
-
     def encode(self, X):
         """The table in the encoded space and the columns as given.
 
@@ -243,16 +239,17 @@ class ColumnSchema:
         categories = self.categories[j]
         codes = np.full(len(values), -1, dtype=np.intp)
         observed = values[~miss]
+        # Unseen until found among the categories (a value of another type
+        # cannot even be compared with them).
+        pos, seen = np.zeros(len(observed), dtype=np.intp), np.zeros(len(observed), bool)
         if len(categories) and len(observed):
             try:
                 pos = np.clip(np.searchsorted(categories, observed), 0, len(categories) - 1)
-                seen = categories[pos] == observed
+                seen = np.asarray(categories[pos] == observed, dtype=bool)
             except TypeError:
-                pos, seen = np.zeros(len(observed), dtype=np.intp), np.zeros(len(observed), bool)
-        else:
-            pos, seen = np.zeros(len(observed), dtype=np.intp), np.zeros(len(observed), bool)
-        if not np.all(seen):
-            unseen = sorted({repr(v) for v in observed[~np.asarray(seen, bool)]})[:5]
+                pass
+        if not seen.all():
+            unseen = sorted({repr(v) for v in observed[~seen]})[:5]
             raise ValueError(
                 f"Found unknown categories {', '.join(unseen)} in column {j} "
                 f"during transform; the categories seen at fit are "

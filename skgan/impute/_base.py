@@ -244,8 +244,9 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             seed=seed,
             groups=rt.layout.groups if rt.layout.mixed else None,
         )
+        kinds = blend_kinds(rt.layout, held, x01, kept)
         score = (
-            self._heldout_score(rt, kept, held, x01, members, member_predictions)
+            self._heldout_score(rt, kept, held, x01, members, member_predictions, kinds)
             if held.any()
             else None
         )
@@ -256,7 +257,7 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             members,
             member_predictions,
             x01[held],
-            blend_kinds(rt.layout, held, x01, ~mask & ~held),
+            kinds,
         )
         self.blend_weights_ = self._named_blend_weights(rt.layout)
         self.heldout_rmse_ = self.blend_.heldout_rmse_
@@ -320,11 +321,12 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         held[:, emptied] = False
         return held
 
-    def _heldout_score(self, rt, kept, held, x01, members, member_predictions):
+    def _heldout_score(self, rt, kept, held, x01, members, member_predictions, kinds):
         """RMSE on the held-out entries as a function of the networks: that
         of their blend with ``members`` (whose imputations of those entries
-        are ``member_predictions``), so that the networks train while they
-        improve the blend, or of the networks alone when there is no member.
+        are ``member_predictions``; ``kinds``: see :func:`blend_kinds`), so
+        that the networks train while they improve the blend, or of the
+        networks alone when there is no member.
 
         The training table is imputed with its held-out entries hidden, as
         it is seen in training, with ``VALIDATION_DRAWS`` noise rows; only
@@ -336,7 +338,6 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         target = rt.tensor(np.where(held, x01, 0.0)[rows])
         weight = rt.tensor(held[rows])
         noise = rt.rand(VALIDATION_DRAWS, x.shape[1])
-        kinds = blend_kinds(rt.layout, held, x01, kept)
 
         def heldout_rmse(networks):
             imputed = self._mean_imputation(networks, x, m, noise)
