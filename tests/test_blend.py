@@ -103,10 +103,11 @@ def test_members_are_refitted_on_every_observed_entry():
 
 def test_members_impute_held_out_entries_hidden_then_are_refitted(monkeypatch):
     # Each member imputes the held-out entries from a fit with them hidden
-    # (the forest with fewer trees: its weight needs no more), then is
-    # refitted on every observed entry.
+    # (the forest with fewer trees: its weight needs no more); the members
+    # kept are then refitted on every observed entry.
     monkeypatch.setattr(_blend, "FOREST_TREES", 4)
     monkeypatch.setattr(_blend, "HELDOUT_FOREST_TREES", 2)
+    monkeypatch.setattr(_blend, "MIN_MEMBER_WEIGHT", 0.0)
     X_missing = _linear()[1]
     fits = []
     fitted = _blend._fitted
@@ -123,13 +124,67 @@ def test_members_impute_held_out_entries_hidden_then_are_refitted(monkeypatch):
     assert held_hidden > missing
     assert fits == [
         ("iterative", held_hidden, None),
-        ("iterative", missing, None),
         ("knn", held_hidden, None),
-        ("knn", missing, None),
         ("forest", held_hidden, 2),
+        ("iterative", missing, None),
+        ("knn", missing, None),
         ("forest", missing, 4),
     ]
     assert imputer.blend_.members_["forest"].estimator.n_estimators == 4
+
+
+def test_members_the_blend_hardly_uses_are_dropped(monkeypatch):
+    # On exactly linear data IterativeImputer takes nearly all the weight of
+    # the members' blend: the others are neither refitted nor run, and
+    # weigh 0.
+    X_missing = _linear()[1]
+    refitted = []
+    fitted = _blend._fitted
+
+    def record(name, member, X01, rng):
+        refitted.append(name)
+        return fitted(name, member, X01, rng)
+
+    monkeypatch.setattr(_blend, "MIN_MEMBER_WEIGHT", 0.5)
+    fits = []
+    original_refit = _blend.MemberFits.refit
+
+    def refit(self):
+        monkeypatch.setattr(_blend, "_fitted", record)
+        fits.append(dict(self.predictions))
+        return original_refit(self)
+
+    monkeypatch.setattr(_blend.MemberFits, "refit", refit)
+    imputer = MisGANImputer(**FAST).fit(X_missing)
+    assert refitted == ["iterative"]
+    assert set(imputer.blend_.members_) == {"iterative"}
+    weights = imputer.blend_weights_
+    assert list(weights) == ["network", "iterative", "knn", "forest"]
+    assert weights["knn"] == weights["forest"] == 0.0
+    assert weights["iterative"] > 0.5
+    observed = ~np.isnan(X_missing)
+    out = imputer.transform(X_missing)
+    np.testing.assert_array_equal(out[observed], X_missing[observed])
+    assert np.isfinite(out).all()
+
+
+def test_prune_keeps_what_restores_the_held_out_entries():
+    rng = np.random.default_rng(0)
+    target = rng.uniform(size=400)
+    fits = _blend.MemberFits.__new__(_blend.MemberFits)
+    fits.predictions = {
+        "iterative": rng.uniform(size=400),  # noise: no weight
+        # Two members with independent errors of one size: half each.
+        "knn": target + 0.1 * rng.normal(size=400),
+        "forest": target + 0.1 * rng.normal(size=400),
+    }
+    assert fits.prune(target) == ["iterative"]
+    assert list(fits.predictions) == ["knn", "forest"]
+    # Nothing is dropped without held-out entries, and the heaviest member
+    # always stays.
+    assert fits.prune(np.empty(0)) == []
+    fits.predictions = {"knn": target, "forest": target}
+    assert len(fits.predictions) - len(fits.prune(target)) >= 1
 
 
 @pytest.mark.parametrize("Imputer", BLENDED, ids=lambda c: c.__name__)
@@ -180,9 +235,9 @@ def test_held_out_entries_are_hidden_from_training():
     seen = []
     fit_networks = imputer._fit_networks
 
-    def record(rt, validation=None):
+    def record(rt, validation=None, **kwargs):
         seen.append(rt.data["m"].mean().item())
-        return fit_networks(rt, validation)
+        return fit_networks(rt, validation, **kwargs)
 
     imputer._fit_networks = record
     imputer.fit(X_missing)

@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 
 from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
 from .._schema import CATEGORICAL_FEATURES_DOC, check_missing_values_for_schema
-from ._blend import check_members, fit_blend, fit_members
+from ._blend import MemberFits, check_members, fit_blend, quiet_members
 
 #: Noise draws averaged when scoring the early-stopping signal.
 VALIDATION_DRAWS = 4
@@ -237,27 +237,29 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         # Drawn only for members: a fit without any keeps its networks'
         # random stream.
         seed = int(rt.numpy_generator.integers(2**31 - 1)) if members else None
-        members, member_predictions = fit_members(
-            members,
-            np.where(mask, np.nan, x01),
-            held,
-            seed=seed,
-            groups=rt.layout.groups if rt.layout.mixed else None,
-        )
         kinds = blend_kinds(rt.layout, held, x01, kept)
-        score = (
-            self._heldout_score(rt, kept, held, x01, members, member_predictions, kinds)
-            if held.any()
-            else None
-        )
-        self._fit_networks(rt, score if self._early_stopping_enabled(X.shape[0]) else None)
+        with quiet_members():
+            fits = MemberFits(
+                members,
+                np.where(mask, np.nan, x01),
+                held,
+                seed=seed,
+                groups=rt.layout.groups if rt.layout.mixed else None,
+            )
+            fits.prune(x01[held], kinds)
+            score = self._heldout_score(rt, kept, held, x01, fits.predictions, kinds)
+            self._fit_networks(
+                rt,
+                score if self._early_stopping_enabled(X.shape[0]) else None,
+                alongside=fits.refit,
+            )
         self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
         self.blend_ = fit_blend(
             self._network_output(X, mask | held)[held],
-            members,
-            member_predictions,
+            fits.predictions,
             x01[held],
             kinds,
+            members=fits.fitted,
         )
         self.blend_weights_ = self._named_blend_weights(rt.layout)
         self.heldout_rmse_ = self.blend_.heldout_rmse_
@@ -266,11 +268,14 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
     def _named_blend_weights(self, layout):
         """``blend_weights_``: the blend's weights, on a mixed table those of
         the numeric columns and of each categorical column by its name."""
+        # Members dropped before the networks trained weigh 0.
+        every = dict.fromkeys(("network", *self._blend_members()), 0.0)
         if not layout.mixed:
-            return self.blend_.weights_
+            return {**every, **self.blend_.weights_}
 
         def named(column):
-            return {key: float(w) for key, w in zip(self.blend_.keys_, self.blend_.weights_[column])}
+            weights = zip(self.blend_.keys_, self.blend_.weights_[column])
+            return {**every, **{key: float(w) for key, w in weights}}
 
         names = _check_feature_names_in(self)[self._schema.column_of[self._valid_features]]
         numeric = np.flatnonzero(~layout.categorical)
@@ -321,10 +326,10 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         held[:, emptied] = False
         return held
 
-    def _heldout_score(self, rt, kept, held, x01, members, member_predictions, kinds):
+    def _heldout_score(self, rt, kept, held, x01, member_predictions, kinds):
         """RMSE on the held-out entries as a function of the networks: that
-        of their blend with ``members`` (whose imputations of those entries
-        are ``member_predictions``; ``kinds``: see :func:`blend_kinds`), so
+        of their blend with the members (whose imputations of those entries
+        are ``member_predictions``, by name; ``kinds``: see :func:`blend_kinds`), so
         that the networks train while they improve the blend, or of the
         networks alone when there is no member.
 
@@ -332,6 +337,8 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
         it is seen in training, with ``VALIDATION_DRAWS`` noise rows; only
         rows holding a held-out entry are imputed.
         """
+        if not held.any():
+            return None
         rows = held.any(axis=1)
         x = rt.tensor(np.where(kept, x01, 0.0)[rows])
         m = rt.tensor(kept[rows])
@@ -341,10 +348,10 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
 
         def heldout_rmse(networks):
             imputed = self._mean_imputation(networks, x, m, noise)
-            if members:
+            if member_predictions:
                 network_predictions = to_numpy(imputed)[held[rows]].astype(np.float64)
                 return fit_blend(
-                    network_predictions, members, member_predictions, x01[held], kinds
+                    network_predictions, member_predictions, x01[held], kinds
                 ).heldout_rmse_
             return torch.sqrt((((imputed - target) * weight) ** 2).sum() / weight.sum())
 

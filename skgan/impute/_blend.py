@@ -11,6 +11,7 @@ expensive part).
 """
 
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from scipy.optimize import nnls
@@ -40,6 +41,11 @@ FOREST_MAX_ROWS = 20000
 #: hidden, whose imputations of them give its weight; the member kept is
 #: refitted on every observed entry with ``FOREST_TREES``.
 HELDOUT_FOREST_TREES = 10
+#: A member whose weight in the blend of the members alone stays below this
+#: on every column is dropped before the networks train: it is neither
+#: refitted nor run by ``transform`` (KNN's imputation of 20000 rows takes
+#: seconds where its weight was 0.004).
+MIN_MEMBER_WEIGHT = 0.05
 
 BLEND_MEMBERS = ("iterative", "knn", "forest")
 #: On a mixed table, the candidate that fills a categorical column with its
@@ -103,10 +109,7 @@ def _fitted(name, member, X01, rng):
     """``member`` fitted on ``X01`` (KNN on at most ``KNN_MAX_DONORS`` rows)."""
     if name == "knn" and len(X01) > KNN_MAX_DONORS:
         X01 = X01[np.sort(rng.choice(len(X01), KNN_MAX_DONORS, replace=False))]
-    with warnings.catch_warnings():
-        # IterativeImputer's stopping criterion is a detail of one member.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return member.fit(X01)
+    return member.fit(X01)
 
 
 class Blend:
@@ -236,36 +239,89 @@ def member_classifier(name, trees, seed):
     return None
 
 
-def fit_members(names, X01, held, *, seed, groups=None):
-    """The members ``names``, refitted on every observed entry, and their
-    imputations of the ``held`` entries when fitted with those hidden (the
-    "forest" then with ``HELDOUT_FOREST_TREES`` trees: its refit is the
-    costly part of a fit on small tables).
+class MemberFits:
+    """The members ``names`` of a blend on the table ``X01``.
+
+    On creation, each member imputes the ``held`` entries with those
+    entries hidden (``predictions``; the "forest" then with
+    ``HELDOUT_FOREST_TREES`` trees per feature: its refit is the costly part
+    of a fit on small tables). :meth:`prune` drops the members the blend
+    hardly uses; :meth:`refit` then fits the others on every observed entry
+    (``fitted``). The refit needs nothing from the networks, so it can run
+    while they train.
 
     ``X01`` holds the non-empty features scaled to [0, 1], NaN where
     missing. ``groups``, the one-hot blocks of a mixed table, makes each
-    member a :class:`MixedMember`.
+    member a :class:`MixedMember`. The members' ``ConvergenceWarning`` is
+    silenced by :func:`quiet_members`, around their whole lifetime.
     """
-    rng = np.random.default_rng(seed)
-    X_fit = np.where(held, np.nan, X01)
 
-    def member(name, trees=None):
-        if groups is None:
-            return make_member(name, X01.shape, seed, trees=trees)
-        imputer = make_member(name, X01.shape, seed, trees=trees, skip_complete=True)
+    def __init__(self, names, X01, held, *, seed, groups=None):
+        self._X01, self._seed, self._groups = X01, seed, groups
+        self._rng = np.random.default_rng(seed)
+        self.fitted = None
+        self.predictions = {}
+        X_fit = np.where(held, np.nan, X01)
+        for name in names:
+            if not held.any():
+                self.predictions[name] = np.empty(0)
+                continue
+            heldout = self._member(name, trees=HELDOUT_FOREST_TREES)
+            self.predictions[name] = _fitted(name, heldout, X_fit, self._rng).transform(
+                X_fit
+            )[held]
+
+    def _member(self, name, trees=None):
+        shape, seed = self._X01.shape, self._seed
+        if self._groups is None:
+            return make_member(name, shape, seed, trees=trees)
+        imputer = make_member(name, shape, seed, trees=trees, skip_complete=True)
         trees = min(trees or FOREST_TREES, FOREST_TREES)
-        return MixedMember(imputer, groups, member_classifier(name, trees, seed))
+        return MixedMember(imputer, self._groups, member_classifier(name, trees, seed))
 
-    members, predictions = {}, {}
-    for name in names:
-        if not held.any():
-            members[name] = _fitted(name, member(name), X01, rng)
-            predictions[name] = np.empty(0)
-            continue
-        heldout = member(name, trees=HELDOUT_FOREST_TREES)
-        predictions[name] = _fitted(name, heldout, X_fit, rng).transform(X_fit)[held]
-        members[name] = _fitted(name, member(name), X01, rng)
-    return members, predictions
+    def prune(self, target, mixed=None):
+        """Keep the members whose largest weight in the blend of the members
+        alone (see :func:`fit_blend`; ``target``: the held-out entries' true
+        values) is at least ``MIN_MEMBER_WEIGHT``, and the heaviest one at
+        least. Returns the names dropped."""
+        if len(self.predictions) < 2 or not len(target):
+            return []
+        blend = fit_blend(None, self.predictions, target, mixed)
+        largest = {name: float(np.max(blend.weight(name))) for name in self.predictions}
+        heaviest = max(largest, key=largest.get)
+        dropped = [
+            name
+            for name, weight in largest.items()
+            if weight < MIN_MEMBER_WEIGHT and name != heaviest
+        ]
+        for name in dropped:
+            del self.predictions[name]
+        return dropped
+
+    def refit(self):
+        """Fit the members kept on every observed entry: ``fitted``."""
+        self.fitted = {
+            name: _fitted(name, self._member(name), self._X01, self._rng)
+            for name in self.predictions
+        }
+        return self.fitted
+
+
+@contextmanager
+def quiet_members():
+    """Silence the members' ``ConvergenceWarning`` (IterativeImputer's
+    stopping criterion, the logistic member's iterations: details of one
+    member) while the block runs.
+
+    Warning filters belong to the process, so they are set here, by the
+    thread that fits the networks, for the whole time the members may be
+    fitted on another (see :meth:`MemberFits.refit`): a thread setting its
+    own would race with the caller's. Only warnings issued from
+    scikit-learn's modules are silenced; skgan's own go through.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=ConvergenceWarning, module=r"sklearn\.")
+        yield
 
 
 def nnls_weights(predictions, target, n_weights):
@@ -277,9 +333,12 @@ def nnls_weights(predictions, target, n_weights):
     return np.ones(n_weights) / n_weights
 
 
-def fit_blend(network_predictions, members, member_predictions, target, mixed=None):
-    """The blend of the networks and the fitted ``members`` from their
-    imputations of the held-out entries, whose true values are ``target``.
+def fit_blend(network_predictions, member_predictions, target, mixed=None, *, members=None):
+    """The blend of the networks and the members from their imputations of
+    the held-out entries, whose true values are ``target``:
+    ``network_predictions`` (None: the blend of the members alone) and
+    ``member_predictions``, a dict by member name. ``members``, the fitted
+    members, are those :meth:`Blend.combine` runs.
 
     Non-negative least squares gives one weight per member for the whole
     table (weights per feature, pulled toward the table's, measured no
@@ -302,13 +361,18 @@ def fit_blend(network_predictions, members, member_predictions, target, mixed=No
     least-squares blend, which minimises the Brier score, restored fewer
     categories than the best member alone.
     """
-    keys = ("network", *members)
+    networks = () if network_predictions is None else ("network",)
+    keys = (*networks, *member_predictions)
     predictions = np.column_stack(
-        [network_predictions, *(member_predictions[name] for name in members)]
+        [
+            *(() if network_predictions is None else (network_predictions,)),
+            *member_predictions.values(),
+        ]
     )
+    members = {} if members is None else members
 
     def weights_of(rows):
-        if not members:
+        if len(keys) == 1:
             return np.ones(1)
         return nnls_weights(predictions[rows], target[rows], len(keys))
 
