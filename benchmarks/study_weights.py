@@ -62,9 +62,10 @@ def predictions(dataset, seed):
     captured = {}
     fit_blend = impute_base.fit_blend
 
-    def capture(network, members, member_predictions, target):
+    def capture(network, member_predictions, target, mixed=None, **kwargs):
+        # The last call is the final blend's.
         captured.update(held=[network, *member_predictions.values()], target=target)
-        return fit_blend(network, members, member_predictions, target)
+        return fit_blend(network, member_predictions, target, mixed, **kwargs)
 
     impute_base.fit_blend = capture
     try:

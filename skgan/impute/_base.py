@@ -62,8 +62,10 @@ SHARED_DOCS = {
         imputes the held-out entries from the rest, as the networks do, and
         the weights ``w >= 0`` minimise the squared error of ``w_0 G +
         sum_k w_k I_k`` on them (stacked regression, Breiman, 1996; the
-        forest imputing them has 10 trees per feature); the scikit-learn
-        imputers are then refitted on every observed entry.
+        forest imputing them has 10 trees per feature). A member whose
+        weight in the blend of the members alone is below 0.05 is dropped
+        (weight 0, never run); the others are refitted on every observed
+        entry, while the networks train when a CPU thread is spare.
         None or ``()`` uses the networks alone, as the paper does.
         :meth:`multiple_imputations` draws from the networks alone.""",
     "heldout_attributes": """heldout_rmse_ : float

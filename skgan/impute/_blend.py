@@ -5,9 +5,11 @@ training: every member -- the networks, and each scikit-learn imputer named
 in ``blend_with`` -- imputes them from the rest, and the weights are those
 whose combination best restores them (Breiman's stacked regression, 1996,
 with the non-negativity that keeps it stable). The members are fitted before
-the networks, so that the networks train while they improve the blend, and
-are refitted on every observed entry; the networks are not (they are the
-expensive part).
+the networks, so that the networks train while they improve the blend; those
+the blend of the members alone hardly uses are dropped, and the others are
+refitted on every observed entry (while the networks train, where a CPU
+thread is spare); the networks are not refitted (they are the expensive
+part).
 """
 
 import warnings

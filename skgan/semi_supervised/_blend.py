@@ -5,12 +5,14 @@ out of training: the networks' classifier ``C`` and each scikit-learn
 classifier named in ``blend_with`` give class probabilities for them; the
 members are averaged, and the non-negative least-squares fit of ``C`` and
 that average to the one-hot labels (a Brier score in which every class
-weighs alike) gives their two weights, scaled to sum to 1. The members are fitted before the networks, so
-that the networks train while they improve the blend, and are refitted on
-every row once their weights are known; the networks are not.
+weighs alike) gives their two weights, scaled to sum to 1. The members are
+fitted before the networks, so that the networks train while they improve
+the blend, and are refitted on every row (while the networks train, where a
+CPU thread is spare); the networks are not.
 """
 
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -23,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import SelfTrainingClassifier
 
 from ..impute._blend import MAX_PREDICTORS, nnls_weights
+from ..impute._blend import quiet_members as impute_quiet_members
 
 BLEND_MEMBERS = ("gradient_boosting", "logistic")
 
@@ -53,11 +56,17 @@ def _fitted(name, X01, codes, seed):
     if name == "gradient_boosting":
         labeled = codes >= 0
         X01, codes = X01[labeled], codes[labeled]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        # Self-training with every row labeled is plain logistic regression.
+    return member.fit(X01, codes)
+
+
+@contextmanager
+def quiet_members():
+    """The imputers' :func:`~skgan.impute._blend.quiet_members`, and
+    self-training's note that every row is labeled (it is then plain
+    logistic regression)."""
+    with impute_quiet_members(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="y contains no unlabeled samples")
-        return member.fit(X01, codes)
+        yield
 
 
 def _probabilities(member, X01, n_classes):
@@ -68,18 +77,30 @@ def _probabilities(member, X01, n_classes):
     return proba
 
 
-def fit_members(names, X01, codes, held, n_classes, *, seed):
-    """The members ``names`` refitted on every row, and their probabilities
-    for the ``held`` rows (indices) when fitted without them."""
-    keep = np.ones(len(codes), dtype=bool)
-    keep[held] = False
-    members, predictions = {}, {}
-    for name in names:
+class MemberFits:
+    """The members ``names``: their probabilities for the ``held`` rows
+    (indices) when fitted without them (``predictions``), and, by
+    :meth:`refit`, the members fitted on every row (``fitted``), which
+    needs nothing from the networks and may run while they train."""
+
+    def __init__(self, names, X01, codes, held, n_classes, *, seed):
+        self._X01, self._codes, self._seed = X01, codes, seed
+        self.fitted = None
+        self.predictions = {}
+        keep = np.ones(len(codes), dtype=bool)
+        keep[held] = False
         if len(held):
-            member = _fitted(name, X01[keep], codes[keep], seed)
-            predictions[name] = _probabilities(member, X01[held], n_classes)
-        members[name] = _fitted(name, X01, codes, seed)
-    return members, predictions
+            for name in names:
+                member = _fitted(name, X01[keep], codes[keep], seed)
+                self.predictions[name] = _probabilities(member, X01[held], n_classes)
+        self._names = tuple(names)
+
+    def refit(self):
+        """Fit every member on every row: ``fitted``."""
+        self.fitted = {
+            name: _fitted(name, self._X01, self._codes, self._seed) for name in self._names
+        }
+        return self.fitted
 
 
 class ClassifierBlend:
@@ -128,12 +149,15 @@ def log_loss(proba, codes, sample_weight):
     return float(np.average(losses, weights=sample_weight))
 
 
-def fit_blend(network_proba, members, member_predictions, codes):
-    """The blend of the networks and the fitted ``members`` from their
-    probabilities for the held-out rows, whose class codes are ``codes``."""
+def fit_blend(network_proba, names, member_predictions, codes, *, members=None):
+    """The blend of the networks and the members ``names`` from their
+    probabilities for the held-out rows, whose class codes are ``codes``;
+    ``members``, the fitted members, are those
+    :meth:`ClassifierBlend.combine` runs."""
     n_classes = network_proba.shape[1]
-    keys = ("network", *members)
-    if not members or not len(codes):
+    members = {} if members is None else members
+    keys = ("network", *names)
+    if not names or not len(codes):
         weights = np.ones(len(keys)) / len(keys)
     else:
         # The members are averaged: their weights fitted one by one on a few
@@ -141,7 +165,7 @@ def fit_blend(network_proba, members, member_predictions, codes):
         # (benchmarks/results/study_classifier_blend.md). The held-out rows
         # only weigh C against that average, every class alike (balanced
         # class weights, as in C's training batches and in the members).
-        average = np.mean([member_predictions[k] for k in members], axis=0)
+        average = np.mean([member_predictions[k] for k in names], axis=0)
         row_weight = np.sqrt(balanced_weights(codes, n_classes))[:, None]
         stacked = np.column_stack(
             [(row_weight * p).ravel() for p in (network_proba, average)]
@@ -149,12 +173,12 @@ def fit_blend(network_proba, members, member_predictions, codes):
         target = (row_weight * np.eye(n_classes)[codes]).ravel()
         network, rest = nnls_weights(stacked, target, 2)
         total = network + rest
-        weights = np.array([network, *[rest / len(members)] * len(members)]) / total
+        weights = np.array([network, *[rest / len(names)] * len(names)]) / total
     weights_ = dict(zip(keys, map(float, weights)))
     blend = ClassifierBlend(weights_, np.nan, members, n_classes)
     if len(codes):
         proba = weights[0] * network_proba + sum(
-            w * member_predictions[k] for w, k in zip(weights[1:], members)
+            w * member_predictions[k] for w, k in zip(weights[1:], names)
         )
         blend.heldout_log_loss_ = log_loss(
             proba, codes, balanced_weights(codes, n_classes)
