@@ -12,7 +12,6 @@ import functools
 import math
 import warnings
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from numbers import Integral, Real
@@ -58,35 +57,6 @@ def intra_op_threads(n_threads):
         yield
     finally:
         torch.set_num_threads(before)
-
-
-@contextmanager
-def run_alongside(task, concurrently):
-    """Run ``task`` while the block runs: on a second thread when
-    ``concurrently``, else after the block. An exception of the block wins
-    over the task's, which is raised otherwise; the task has ended when
-    the block exits either way."""
-    if task is None:
-        yield
-        return
-    if not concurrently:
-        yield
-        task()
-        return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(task)
-        yield
-        future.result()
-
-
-def spare_thread(training_threads, device):
-    """Whether training leaves one of torch's intra-op threads (the CPU
-    threads this process may use: joblib's workers get fewer) free for
-    other work: it uses one on a GPU, ``training_threads`` on the CPU."""
-    available = torch.get_num_threads()
-    if device.type != "cpu":
-        return available > 1
-    return training_threads is not None and available > training_threads
 
 
 def training_threads(networks, batch_size, device):
@@ -405,13 +375,9 @@ class BaseTorchGAN(BaseEstimator):
                 continue
             yield {key: value[idx] for key, value in rt.data.items()}
 
-    def _fit_networks(self, rt, validation=None, *, alongside=None):
+    def _fit_networks(self, rt, validation=None):
         """Build the networks and train them; sets ``networks_``, ``history_``,
-        ``n_iter_`` and ``best_iteration_``.
-
-        ``alongside``, a callable, runs on a second thread while the networks
-        train when training leaves a CPU thread spare (see
-        :func:`spare_thread`), else once they have trained."""
+        ``n_iter_`` and ``best_iteration_``."""
         n_samples = len(next(iter(rt.data.values())))
         networks = self._build_networks(rt)
         for net in networks.values():
@@ -433,8 +399,7 @@ class BaseTorchGAN(BaseEstimator):
             leave=False,
         )
         threads = training_threads(networks, batch_size, rt.device)
-        beside = run_alongside(alongside, spare_thread(threads, rt.device))
-        with beside, progress, intra_op_threads(threads):
+        with progress, intra_op_threads(threads):
             epoch = -1
             for epoch in progress:
                 self._set_train_mode(networks, True)

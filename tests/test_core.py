@@ -29,8 +29,6 @@ from skgan import (
 )
 from skgan._base import (
     AUTO_CUDA_MIN_WORK,
-    run_alongside,
-    spare_thread,
     training_threads,
     MAX_DIVERGENCE_RETRIES,
     TorchRuntime,
@@ -471,75 +469,6 @@ def test_training_threads_rule():
     assert training_threads(small, 64, cpu) == 1
     assert training_threads(large, 256, cpu) is None
     assert training_threads(small, 64, torch.device("cuda")) is None
-
-
-def test_spare_thread_rule():
-    cpu, cuda = torch.device("cpu"), torch.device("cuda")
-    before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        assert spare_thread(1, cpu)
-        assert not spare_thread(None, cpu)  # training takes every thread
-        assert spare_thread(None, cuda)
-        torch.set_num_threads(1)  # e.g. a joblib worker on a busy machine
-        assert not spare_thread(1, cpu)
-        assert not spare_thread(None, cuda)
-    finally:
-        torch.set_num_threads(before)
-
-
-@pytest.mark.parametrize("concurrently", [True, False])
-def test_run_alongside_runs_the_task_once_and_waits_for_it(concurrently):
-    import threading
-    import time
-
-    ran, block_done = [], threading.Event()
-
-    def task():
-        time.sleep(0.05)
-        ran.append((threading.current_thread() is threading.main_thread(), block_done.is_set()))
-
-    with run_alongside(task, concurrently):
-        assert ran == []
-        block_done.set()
-    # The task has ended on leaving; on another thread when concurrently,
-    # else on this one, after the block.
-    assert len(ran) == 1
-    on_main_thread, after_block = ran[0]
-    assert on_main_thread is not concurrently
-    assert after_block or concurrently
-    with run_alongside(None, concurrently):
-        pass
-
-
-@pytest.mark.parametrize("concurrently", [True, False])
-def test_run_alongside_raises_the_tasks_error_and_the_blocks_first(concurrently):
-    def failing():
-        raise KeyError("task")
-
-    with pytest.raises(KeyError, match="task"):
-        with run_alongside(failing, concurrently):
-            pass
-    with pytest.raises(ValueError, match="block"):
-        with run_alongside(failing, concurrently):
-            raise ValueError("block")
-
-
-def test_members_refit_beside_training_gives_the_same_imputation():
-    # With a spare thread the members are refitted while the networks train;
-    # without one, after them: the same computation either way.
-    X = _data()
-    before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        concurrent = MisGANImputer(max_iter=3, random_state=0, device="cpu").fit(X)
-        torch.set_num_threads(1)
-        sequential = MisGANImputer(max_iter=3, random_state=0, device="cpu").fit(X)
-    finally:
-        torch.set_num_threads(before)
-    np.testing.assert_allclose(
-        concurrent.transform(X), sequential.transform(X), rtol=0, atol=1e-9
-    )
 
 
 def test_stacked_mlp_members_are_independent_networks():

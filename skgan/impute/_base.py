@@ -65,7 +65,7 @@ SHARED_DOCS = {
         forest imputing them has 10 trees per feature). A member whose
         weight in the blend of the members alone is below 0.05 is dropped
         (weight 0, never run); the others are refitted on every observed
-        entry, while the networks train when a CPU thread is spare.
+        entry.
         None or ``()`` uses the networks alone, as the paper does.
         :meth:`multiple_imputations` draws from the networks alone.""",
     "heldout_attributes": """heldout_rmse_ : float
@@ -250,11 +250,8 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             )
             fits.prune(x01[held], kinds)
             score = self._heldout_score(rt, kept, held, x01, fits.predictions, kinds)
-            self._fit_networks(
-                rt,
-                score if self._early_stopping_enabled(X.shape[0]) else None,
-                alongside=fits.refit,
-            )
+            self._fit_networks(rt, score if self._early_stopping_enabled(X.shape[0]) else None)
+            fits.refit()
         self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
         self.blend_ = fit_blend(
             self._network_output(X, mask | held)[held],

@@ -7,9 +7,8 @@ whose combination best restores them (Breiman's stacked regression, 1996,
 with the non-negativity that keeps it stable). The members are fitted before
 the networks, so that the networks train while they improve the blend; those
 the blend of the members alone hardly uses are dropped, and the others are
-refitted on every observed entry (while the networks train, where a CPU
-thread is spare); the networks are not refitted (they are the expensive
-part).
+refitted on every observed entry; the networks are not refitted (they are
+the expensive part).
 """
 
 import warnings
@@ -249,8 +248,7 @@ class MemberFits:
     ``HELDOUT_FOREST_TREES`` trees per feature: its refit is the costly part
     of a fit on small tables). :meth:`prune` drops the members the blend
     hardly uses; :meth:`refit` then fits the others on every observed entry
-    (``fitted``). The refit needs nothing from the networks, so it can run
-    while they train.
+    (``fitted``), once the networks have trained.
 
     ``X01`` holds the non-empty features scaled to [0, 1], NaN where
     missing. ``groups``, the one-hot blocks of a mixed table, makes each
@@ -313,13 +311,8 @@ class MemberFits:
 def quiet_members():
     """Silence the members' ``ConvergenceWarning`` (IterativeImputer's
     stopping criterion, the logistic member's iterations: details of one
-    member) while the block runs.
-
-    Warning filters belong to the process, so they are set here, by the
-    thread that fits the networks, for the whole time the members may be
-    fitted on another (see :meth:`MemberFits.refit`): a thread setting its
-    own would race with the caller's. Only warnings issued from
-    scikit-learn's modules are silenced; skgan's own go through.
+    member) while the block runs. Only warnings issued from scikit-learn's
+    modules are silenced: skgan's own (a diverging network) go through.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=ConvergenceWarning, module=r"sklearn\.")

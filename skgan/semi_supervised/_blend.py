@@ -7,8 +7,8 @@ members are averaged, and the non-negative least-squares fit of ``C`` and
 that average to the one-hot labels (a Brier score in which every class
 weighs alike) gives their two weights, scaled to sum to 1. The members are
 fitted before the networks, so that the networks train while they improve
-the blend, and are refitted on every row (while the networks train, where a
-CPU thread is spare); the networks are not.
+the blend, and are refitted on every row once they have; the networks are
+not.
 """
 
 import warnings
@@ -80,8 +80,7 @@ def _probabilities(member, X01, n_classes):
 class MemberFits:
     """The members ``names``: their probabilities for the ``held`` rows
     (indices) when fitted without them (``predictions``), and, by
-    :meth:`refit`, the members fitted on every row (``fitted``), which
-    needs nothing from the networks and may run while they train."""
+    :meth:`refit`, the members fitted on every row (``fitted``)."""
 
     def __init__(self, names, X01, codes, held, n_classes, *, seed):
         self._X01, self._codes, self._seed = X01, codes, seed

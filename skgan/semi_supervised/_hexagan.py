@@ -519,7 +519,8 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             score = None
             if heldout_data is not None:
                 score = self._heldout_score(rt, heldout_data, names, fits.predictions)
-            self._fit_networks(rt, score if early_stopping else None, alongside=fits.refit)
+            self._fit_networks(rt, score if early_stopping else None)
+            fits.refit()
         self.noise_bank_ = to_numpy(rt.rand(self.inference_draws, X.shape[1]))
         self.blend_ = fit_blend(
             self._network_proba(x01[held], ~mask[held]),
