@@ -187,6 +187,20 @@ def test_prune_keeps_what_restores_the_held_out_entries():
     assert len(fits.predictions) - len(fits.prune(target)) >= 1
 
 
+def test_members_run_on_one_thread_on_small_tables():
+    from threadpoolctl import threadpool_info
+
+    def threads():
+        return {info["num_threads"] for info in threadpool_info()}
+
+    before = threads()
+    with _blend.member_threads((100, 10)):
+        assert threads() == {1}
+    assert threads() == before
+    with _blend.member_threads((_blend.SINGLE_THREAD_ENTRIES, 1)):
+        assert threads() == before
+
+
 @pytest.mark.parametrize("Imputer", BLENDED, ids=lambda c: c.__name__)
 def test_networks_stop_on_the_blends_held_out_rmse(Imputer):
     # On exactly linear data the blend, led by IterativeImputer, restores the

@@ -22,6 +22,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 #: The round-robin members model each feature from at most this many
 #: others: their cost grows with the square of the number of features
@@ -47,6 +48,13 @@ HELDOUT_FOREST_TREES = 10
 #: refitted nor run by ``transform`` (KNN's imputation of 20000 rows takes
 #: seconds where its weight was 0.004).
 MIN_MEMBER_WEIGHT = 0.05
+
+#: Members of a blend are fitted on one BLAS and OpenMP thread on tables of
+#: fewer entries (rows x features) than this: there, a second thread slowed
+#: every member measured on the 2-core development machine
+#: (``benchmarks/results/study_member_threads.md``; HexaGANClassifier's
+#: default fit on breast cancer took 9.9 s with two threads, 7.0 s with one).
+SINGLE_THREAD_ENTRIES = 1 << 20
 
 BLEND_MEMBERS = ("iterative", "knn", "forest")
 #: On a mixed table, the candidate that fills a categorical column with its
@@ -262,14 +270,14 @@ class MemberFits:
         self.fitted = None
         self.predictions = {}
         X_fit = np.where(held, np.nan, X01)
-        for name in names:
-            if not held.any():
-                self.predictions[name] = np.empty(0)
-                continue
-            heldout = self._member(name, trees=HELDOUT_FOREST_TREES)
-            self.predictions[name] = _fitted(name, heldout, X_fit, self._rng).transform(
-                X_fit
-            )[held]
+        with member_threads(X01.shape):
+            for name in names:
+                if not held.any():
+                    self.predictions[name] = np.empty(0)
+                    continue
+                heldout = self._member(name, trees=HELDOUT_FOREST_TREES)
+                fitted = _fitted(name, heldout, X_fit, self._rng)
+                self.predictions[name] = fitted.transform(X_fit)[held]
 
     def _member(self, name, trees=None):
         shape, seed = self._X01.shape, self._seed
@@ -300,11 +308,24 @@ class MemberFits:
 
     def refit(self):
         """Fit the members kept on every observed entry: ``fitted``."""
-        self.fitted = {
-            name: _fitted(name, self._member(name), self._X01, self._rng)
-            for name in self.predictions
-        }
+        with member_threads(self._X01.shape):
+            self.fitted = {
+                name: _fitted(name, self._member(name), self._X01, self._rng)
+                for name in self.predictions
+            }
         return self.fitted
+
+
+@contextmanager
+def member_threads(shape):
+    """One BLAS and OpenMP thread for the block on a table of ``shape``
+    with fewer than ``SINGLE_THREAD_ENTRIES`` entries (the caller's
+    setting, restored after, otherwise)."""
+    if shape[0] * shape[1] < SINGLE_THREAD_ENTRIES:
+        with threadpool_limits(limits=1):
+            yield
+    else:
+        yield
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import SelfTrainingClassifier
 
-from ..impute._blend import MAX_PREDICTORS, nnls_weights
+from ..impute._blend import MAX_PREDICTORS, member_threads, nnls_weights
 from ..impute._blend import quiet_members as impute_quiet_members
 
 BLEND_MEMBERS = ("gradient_boosting", "logistic")
@@ -88,17 +88,19 @@ class MemberFits:
         self.predictions = {}
         keep = np.ones(len(codes), dtype=bool)
         keep[held] = False
-        if len(held):
-            for name in names:
+        with member_threads(X01.shape):
+            for name in names if len(held) else ():
                 member = _fitted(name, X01[keep], codes[keep], seed)
                 self.predictions[name] = _probabilities(member, X01[held], n_classes)
         self._names = tuple(names)
 
     def refit(self):
         """Fit every member on every row: ``fitted``."""
-        self.fitted = {
-            name: _fitted(name, self._X01, self._codes, self._seed) for name in self._names
-        }
+        with member_threads(self._X01.shape):
+            self.fitted = {
+                name: _fitted(name, self._X01, self._codes, self._seed)
+                for name in self._names
+            }
         return self.fitted
 
 
