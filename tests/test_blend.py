@@ -187,6 +187,27 @@ def test_prune_keeps_what_restores_the_held_out_entries():
     assert len(fits.predictions) - len(fits.prune(target)) >= 1
 
 
+def test_networks_of_little_weight_are_left_out_of_the_final_blend():
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(0)
+    target = rng.uniform(size=400)
+    good = target + 0.05 * rng.normal(size=400)
+    fits = SimpleNamespace(predictions={"iterative": good}, fitted={"iterative": None})
+    # A slightly informative network: a small positive weight, dropped.
+    weak = target + 0.6 * rng.normal(size=400)
+    blend = _blend.final_blend(weak, fits, target)
+    assert "network" not in blend.weights_
+    assert blend.weight("network") == 0.0 and not blend.uses("network")
+    assert blend.weights_["iterative"] == pytest.approx(
+        _blend.fit_blend(None, fits.predictions, target).weights_["iterative"]
+    )
+    assert 0 < _blend.fit_blend(weak, fits.predictions, target).weights_["network"] < 0.05
+    # A network worth its weight stays.
+    strong = target + 0.05 * rng.normal(size=400)
+    assert _blend.final_blend(strong, fits, target).weights_["network"] > 0.3
+
+
 def test_members_run_on_one_thread_on_small_tables():
     from threadpoolctl import threadpool_info
 

@@ -387,10 +387,10 @@ def test_fit_blend_weighs_kinds_apart_and_chooses_per_categorical_column():
 
     blend = fit_blend(
         network[held],
-        {"m": Fixed()},
         {"m": member[held]},
         truth[held],
         (held, [(1, 3), (3, 5)], frequencies),
+        members={"m": Fixed()},
     )
     keys = blend.keys_
     weights = dict(zip(keys, blend.weights_.T))

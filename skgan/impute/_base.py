@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 
 from .._base import BaseTorchGAN, draw_seed, fit_method, to_numpy
 from .._schema import CATEGORICAL_FEATURES_DOC, check_missing_values_for_schema
-from ._blend import MemberFits, check_members, fit_blend, quiet_members
+from ._blend import MemberFits, check_members, final_blend, fit_blend, quiet_members
 
 #: Noise draws averaged when scoring the early-stopping signal.
 VALIDATION_DRAWS = 4
@@ -64,8 +64,9 @@ SHARED_DOCS = {
         sum_k w_k I_k`` on them (stacked regression, Breiman, 1996; the
         forest imputing them has 10 trees per feature). A member whose
         weight in the blend of the members alone is below 0.05 is dropped
-        (weight 0, never run); the others are refitted on every observed
-        entry.
+        (weight 0, never run), and so are the networks below that weight
+        in the final blend; the other members are refitted on every
+        observed entry.
         None or ``()`` uses the networks alone, as the paper does.
         :meth:`multiple_imputations` draws from the networks alone.""",
     "heldout_attributes": """heldout_rmse_ : float
@@ -253,12 +254,8 @@ class BaseGANImputer(TransformerMixin, BaseTorchGAN):
             self._fit_networks(rt, score if self._early_stopping_enabled(X.shape[0]) else None)
             fits.refit()
         self.noise_bank_ = to_numpy(rt.rand(self.transform_draws, X.shape[1]))
-        self.blend_ = fit_blend(
-            self._network_output(X, mask | held)[held],
-            fits.predictions,
-            x01[held],
-            kinds,
-            members=fits.fitted,
+        self.blend_ = final_blend(
+            self._network_output(X, mask | held)[held], fits, x01[held], kinds
         )
         self.blend_weights_ = self._named_blend_weights(rt.layout)
         self.heldout_rmse_ = self.blend_.heldout_rmse_

@@ -46,7 +46,8 @@ HELDOUT_FOREST_TREES = 10
 #: A member whose weight in the blend of the members alone stays below this
 #: on every column is dropped before the networks train: it is neither
 #: refitted nor run by ``transform`` (KNN's imputation of 20000 rows takes
-#: seconds where its weight was 0.004).
+#: seconds where its weight was 0.004). The networks are left out of the
+#: final blend below the same weight.
 MIN_MEMBER_WEIGHT = 0.05
 
 #: Members of a blend are fitted on one BLAS and OpenMP thread on tables of
@@ -148,9 +149,11 @@ class Blend:
 
     def weight(self, name):
         """The weight of ``name``: a float, or one per column on a mixed
-        table."""
+        table (0 for a name the blend left out)."""
         if self.keys_ is None:
-            return self.weights_[name]
+            return self.weights_.get(name, 0.0)
+        if name not in self.keys_:
+            return np.zeros(len(self.weights_))
         return self.weights_[:, self.keys_.index(name)]
 
     def uses(self, name):
@@ -421,6 +424,19 @@ def fit_blend(network_predictions, member_predictions, target, mixed=None, *, me
             column_weights[start:stop] = candidates[int(np.argmax(accuracy))]
     fitted = (stacked * column_weights).sum(axis=2)[held]
     return Blend(column_weights, _rmse(fitted, target), members, keys, frequencies)
+
+
+def final_blend(network_predictions, fits, target, mixed=None):
+    """The blend :meth:`Blend.combine` uses: that of the networks and the
+    members kept by ``fits`` (a :class:`MemberFits` after its refit), fitted
+    as :func:`fit_blend` does, but without the networks where their weight
+    stays below ``MIN_MEMBER_WEIGHT`` on every column: they are the costly
+    part of a ``transform`` and would hardly change it."""
+    blend = fit_blend(network_predictions, fits.predictions, target, mixed, members=fits.fitted)
+    light = np.max(blend.weight("network")) < MIN_MEMBER_WEIGHT
+    if fits.predictions and light and np.any(blend.weight("network")):
+        blend = fit_blend(None, fits.predictions, target, mixed, members=fits.fitted)
+    return blend
 
 
 def _rmse(fitted, target):
