@@ -8,9 +8,9 @@ defaults (``random_state=seed``), one fit at a time, nothing else running
 (the load average is reported), under two thread settings:
 
 * ``default``: the process's own setting, what a user gets on this machine
-  (torch and BLAS take every core; the skgan estimators train small
-  networks on one thread and refit their blend's members beside them on
-  the other);
+  (torch and BLAS may take every core; the skgan estimators train small
+  networks on one thread, and fit their blend's members on one on tables
+  this small);
 * ``one thread``: torch and BLAS limited to one thread (``_common.one_thread``),
   the protocol of the imputation tables' fit times.
 
