@@ -2,7 +2,7 @@
 the development rows against fit seconds, one point per ``max_iter``.
 
 Reads the CSV that ``bench_gamo.py --dev --settings "max_iter=..." ...
---stem gamo_budget`` wrote (default ``results/gamo_digits_budget.csv``, or
+--stem gamo_budget`` wrote (default ``results/gamo_budget.csv``, or
 the one given) and draws ``GAMO + MLP`` and GAMO's own classifier M against
 their mean fit time, the peers (run once, setting "peers") as horizontal
 lines, into the same name with ``.png``.
@@ -48,7 +48,7 @@ def plot(csv_path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("csv", nargs="?", type=Path, default=RESULTS / "gamo_digits_budget.csv")
+    parser.add_argument("csv", nargs="?", type=Path, default=RESULTS / "gamo_budget.csv")
     print(plot(parser.parse_args().csv))
 
 
