@@ -380,14 +380,10 @@ def fit_blend(network_predictions, member_predictions, target, mixed=None, *, me
     least-squares blend, which minimises the Brier score, restored fewer
     categories than the best member alone.
     """
-    networks = () if network_predictions is None else ("network",)
-    keys = (*networks, *member_predictions)
-    predictions = np.column_stack(
-        [
-            *(() if network_predictions is None else (network_predictions,)),
-            *member_predictions.values(),
-        ]
-    )
+    columns = {} if network_predictions is None else {"network": network_predictions}
+    columns.update(member_predictions)
+    keys = tuple(columns)
+    predictions = np.column_stack(list(columns.values()))
     members = {} if members is None else members
 
     def weights_of(rows):
