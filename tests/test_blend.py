@@ -208,6 +208,25 @@ def test_networks_of_little_weight_are_left_out_of_the_final_blend():
     assert _blend.final_blend(strong, fits, target).weights_["network"] > 0.3
 
 
+def test_quiet_members_silences_scikit_learns_convergence_warnings_only():
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.experimental import enable_iterative_imputer  # noqa: F401
+    from sklearn.impute import IterativeImputer
+
+    X_missing = _linear()[1]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with _blend.quiet_members():
+            IterativeImputer(max_iter=1, tol=0).fit(X_missing)
+            warnings.warn("a network diverged", ConvergenceWarning)
+        IterativeImputer(max_iter=1, tol=0).fit(X_missing)
+    messages = [str(w.message) for w in seen if w.category is ConvergenceWarning]
+    assert messages[0] == "a network diverged"
+    assert len(messages) == 2 and "IterativeImputer" in messages[1]
+
+
 def test_members_run_on_one_thread_on_small_tables():
     from threadpoolctl import threadpool_info
 
