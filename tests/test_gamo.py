@@ -547,11 +547,3 @@ def test_resampler_pickles_after_fit():
     assert restored.history_ == sampler.history_
     assert restored.get_params() == sampler.get_params()
 
-
-def test_classifier_trains_twice_the_resamplers_budget():
-    # M's default budget is about 4000 iterations, the resampler's 2000.
-    for n_samples in (402, 640, 5000):
-        resampler = GAMOResampler()._effective_max_iter(n_samples)
-        classifier = GAMOClassifier()._effective_max_iter(n_samples)
-        assert classifier == pytest.approx(2 * resampler, abs=1)
-    assert GAMOClassifier(max_iter=7)._effective_max_iter(640) == 7
