@@ -386,8 +386,8 @@ def test_classifier_blend_members_are_refitted_on_every_row(monkeypatch):
     assert len(X) - held == pytest.approx(0.2 * labeled, abs=2)
     assert fits == [
         ("gradient_boosting", held, held - (len(X) - labeled)),
-        ("logistic", held, held - (len(X) - labeled)),
         ("gradient_boosting", len(X), labeled),
+        ("logistic", held, held - (len(X) - labeled)),
         ("logistic", len(X), labeled),
     ]
 

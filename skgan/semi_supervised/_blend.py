@@ -5,14 +5,12 @@ out of training: the networks' classifier ``C`` and each scikit-learn
 classifier named in ``blend_with`` give class probabilities for them; the
 members are averaged, and the non-negative least-squares fit of ``C`` and
 that average to the one-hot labels (a Brier score in which every class
-weighs alike) gives their two weights, scaled to sum to 1. The members are
-fitted before the networks, so that the networks train while they improve
-the blend, and are refitted on every row once they have; the networks are
-not.
+weighs alike) gives their two weights, scaled to sum to 1. The members are fitted before the networks, so
+that the networks train while they improve the blend, and are refitted on
+every row once their weights are known; the networks are not.
 """
 
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -25,7 +23,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import SelfTrainingClassifier
 
 from ..impute._blend import MAX_PREDICTORS, member_threads, nnls_weights
-from ..impute._blend import quiet_members as impute_quiet_members
 
 BLEND_MEMBERS = ("gradient_boosting", "logistic")
 
@@ -56,17 +53,11 @@ def _fitted(name, X01, codes, seed):
     if name == "gradient_boosting":
         labeled = codes >= 0
         X01, codes = X01[labeled], codes[labeled]
-    return member.fit(X01, codes)
-
-
-@contextmanager
-def quiet_members():
-    """The imputers' :func:`~skgan.impute._blend.quiet_members`, and
-    self-training's note that every row is labeled (it is then plain
-    logistic regression)."""
-    with impute_quiet_members(), warnings.catch_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        # Self-training with every row labeled is plain logistic regression.
         warnings.filterwarnings("ignore", message="y contains no unlabeled samples")
-        yield
+        return member.fit(X01, codes)
 
 
 def _probabilities(member, X01, n_classes):
@@ -77,31 +68,19 @@ def _probabilities(member, X01, n_classes):
     return proba
 
 
-class MemberFits:
-    """The members ``names``: their probabilities for the ``held`` rows
-    (indices) when fitted without them (``predictions``), and, by
-    :meth:`refit`, the members fitted on every row (``fitted``)."""
-
-    def __init__(self, names, X01, codes, held, n_classes, *, seed):
-        self._X01, self._codes, self._seed = X01, codes, seed
-        self.fitted = None
-        self.predictions = {}
-        keep = np.ones(len(codes), dtype=bool)
-        keep[held] = False
-        with member_threads(X01.shape):
-            for name in names if len(held) else ():
+def fit_members(names, X01, codes, held, n_classes, *, seed):
+    """The members ``names`` refitted on every row, and their probabilities
+    for the ``held`` rows (indices) when fitted without them."""
+    keep = np.ones(len(codes), dtype=bool)
+    keep[held] = False
+    members, predictions = {}, {}
+    with member_threads(X01.shape):
+        for name in names:
+            if len(held):
                 member = _fitted(name, X01[keep], codes[keep], seed)
-                self.predictions[name] = _probabilities(member, X01[held], n_classes)
-        self._names = tuple(names)
-
-    def refit(self):
-        """Fit every member on every row: ``fitted``."""
-        with member_threads(self._X01.shape):
-            self.fitted = {
-                name: _fitted(name, self._X01, self._codes, self._seed)
-                for name in self._names
-            }
-        return self.fitted
+                predictions[name] = _probabilities(member, X01[held], n_classes)
+            members[name] = _fitted(name, X01, codes, seed)
+    return members, predictions
 
 
 class ClassifierBlend:
@@ -150,15 +129,12 @@ def log_loss(proba, codes, sample_weight):
     return float(np.average(losses, weights=sample_weight))
 
 
-def fit_blend(network_proba, names, member_predictions, codes, *, members=None):
-    """The blend of the networks and the members ``names`` from their
-    probabilities for the held-out rows, whose class codes are ``codes``;
-    ``members``, the fitted members, are those
-    :meth:`ClassifierBlend.combine` runs."""
+def fit_blend(network_proba, members, member_predictions, codes):
+    """The blend of the networks and the fitted ``members`` from their
+    probabilities for the held-out rows, whose class codes are ``codes``."""
     n_classes = network_proba.shape[1]
-    members = {} if members is None else members
-    keys = ("network", *names)
-    if not names or not len(codes):
+    keys = ("network", *members)
+    if not members or not len(codes):
         weights = np.ones(len(keys)) / len(keys)
     else:
         # The members are averaged: their weights fitted one by one on a few
@@ -166,7 +142,7 @@ def fit_blend(network_proba, names, member_predictions, codes, *, members=None):
         # (benchmarks/results/study_classifier_blend.md). The held-out rows
         # only weigh C against that average, every class alike (balanced
         # class weights, as in C's training batches and in the members).
-        average = np.mean([member_predictions[k] for k in names], axis=0)
+        average = np.mean([member_predictions[k] for k in members], axis=0)
         row_weight = np.sqrt(balanced_weights(codes, n_classes))[:, None]
         stacked = np.column_stack(
             [(row_weight * p).ravel() for p in (network_proba, average)]
@@ -174,12 +150,12 @@ def fit_blend(network_proba, names, member_predictions, codes, *, members=None):
         target = (row_weight * np.eye(n_classes)[codes]).ravel()
         network, rest = nnls_weights(stacked, target, 2)
         total = network + rest
-        weights = np.array([network, *[rest / len(names)] * len(names)]) / total
+        weights = np.array([network, *[rest / len(members)] * len(members)]) / total
     weights_ = dict(zip(keys, map(float, weights)))
     blend = ClassifierBlend(weights_, np.nan, members, n_classes)
     if len(codes):
         proba = weights[0] * network_proba + sum(
-            w * member_predictions[k] for w, k in zip(weights[1:], names)
+            w * member_predictions[k] for w, k in zip(weights[1:], members)
         )
         blend.heldout_log_loss_ = log_loss(
             proba, codes, balanced_weights(codes, n_classes)

@@ -29,7 +29,7 @@ from .._nn import (
 from ..impute._base import TRANSFORM_CHUNK, MinMaxScaling, observed_features
 from ..impute._blend import check_members
 from ..impute._hexagan import HexaGANImputationMixin, random_rows
-from ._blend import BLEND_MEMBERS, MemberFits, fit_blend, quiet_members
+from ._blend import BLEND_MEMBERS, fit_blend, fit_members
 
 #: Pseudo-label forms for unlabeled rows (see the class docstring).
 PSEUDO_LABELS = ("soft", "gumbel", "hard")
@@ -507,27 +507,24 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         # Drawn only for members: a fit without any keeps its networks'
         # random stream.
         seed = int(rt.numpy_generator.integers(2**31 - 1)) if names else None
-        with quiet_members():
-            fits = MemberFits(
-                names,
-                np.where(mask, np.nan, x01),
-                y_codes,
-                held,
-                len(self.classes_),
-                seed=seed,
-            )
-            score = None
-            if heldout_data is not None:
-                score = self._heldout_score(rt, heldout_data, names, fits.predictions)
-            self._fit_networks(rt, score if early_stopping else None)
-            fits.refit()
+        members, member_predictions = fit_members(
+            names,
+            np.where(mask, np.nan, x01),
+            y_codes,
+            held,
+            len(self.classes_),
+            seed=seed,
+        )
+        score = None
+        if heldout_data is not None:
+            score = self._heldout_score(rt, heldout_data, members, member_predictions)
+        self._fit_networks(rt, score if early_stopping else None)
         self.noise_bank_ = to_numpy(rt.rand(self.inference_draws, X.shape[1]))
         self.blend_ = fit_blend(
             self._network_proba(x01[held], ~mask[held]),
-            names,
-            fits.predictions,
+            members,
+            member_predictions,
             y_codes[held],
-            members=fits.fitted,
         )
         self.blend_weights_ = self.blend_.weights_
         return self
@@ -580,20 +577,19 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         rt.data = {key: value[keep] for key, value in rt.data.items()}
         return held, heldout_data
 
-    def _heldout_score(self, rt, heldout_data, names, member_predictions):
+    def _heldout_score(self, rt, heldout_data, members, member_predictions):
         """The early-stopping signal: log-loss on the held-out rows of the
-        blend of ``C`` with the members ``names`` (whose probabilities for
-        those rows are ``member_predictions``), or of ``C`` alone without
-        members."""
+        blend of ``C`` with ``members`` (whose probabilities for those rows
+        are ``member_predictions``), or of ``C`` alone without members."""
         x_val, m_val, y_val = (heldout_data[k] for k in ("x", "m", "y"))
         codes = y_val.cpu().numpy()
         noise = rt.rand(self.inference_draws, x_val.shape[1])
 
         def heldout_log_loss(networks):
             proba = self._mean_proba(networks, x_val, m_val, noise)
-            if names:
+            if members:
                 proba = to_numpy(proba).astype(np.float64)
-                blend = fit_blend(proba, names, member_predictions, codes)
+                blend = fit_blend(proba, members, member_predictions, codes)
                 return blend.heldout_log_loss_
             return F.nll_loss(torch.log(proba.clamp_min(1e-12)), y_val)
 
