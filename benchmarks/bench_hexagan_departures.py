@@ -76,7 +76,7 @@ class PreviousAlpha2(HexaGANClassifier):
     """G_CG's ``alpha_2`` term as before the review: minus the mean of all
     ``d + 1`` outputs of D_MI, the label output included."""
 
-    def _generator_cg_loss(self, networks, h_c, y_c):
+    def _generator_cg_loss(self, rt, networks, h_c, y_c):
         y_onehot = self._one_hot(y_c)
         x_c = networks["generator_mi"](h_c)
         adversarial = -networks["discriminator_cg"](

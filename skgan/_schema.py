@@ -460,6 +460,8 @@ class EncodedLayout:
                 value = torch.as_tensor(self.column_of, device=device)
             elif name == "numeric":
                 value = torch.as_tensor(~self.categorical, device=device)
+            elif name == "first":
+                value = torch.as_tensor(self._first_columns(), device=device)
             else:  # "count": one per numeric entry, 1 / k per entry of a k-block
                 widths = np.bincount(self.column_of)[self.column_of]
                 value = torch.as_tensor(
@@ -482,6 +484,19 @@ class EncodedLayout:
 
     def expand_numpy(self, per_column):
         return per_column[:, self.column_of] if self.mixed else per_column
+
+    def _first_columns(self):
+        return np.unique(self.column_of, return_index=True)[1]
+
+    def per_column(self, encoded):
+        """Values ``(n, n_encoded)`` that are equal within each categorical
+        block (a mask) as ``(n, n_columns)``: one per table column, the
+        inverse of :meth:`expand`. What an element-wise discriminator
+        scores: a categorical entry is one element, however many categories
+        encode it."""
+        if not self.mixed:
+            return encoded
+        return encoded[:, self._tensor("first", encoded.device)]
 
     def reconstruction_loss(self, predicted, target, mask):
         """Mean loss over the entries where ``mask`` is 1: squared error on

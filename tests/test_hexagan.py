@@ -23,6 +23,7 @@ from skgan._nn import (
     mlp_input_gradient,
     zero_centred_penalty,
 )
+from skgan._schema import EncodedLayout
 
 FAST_IMPUTER = dict(
     max_iter=2, n_critic=1, early_stopping=False, transform_draws=2, device="cpu"
@@ -370,10 +371,12 @@ def test_classifier_survives_its_first_steps_on_wide_data(max_fan_in):
 
 
 class _SeededRand:
-    """Stand-in for the runtime's ``rand``, for the projected penalty."""
+    """Stand-in for the runtime's ``rand`` (for the projected penalty) and
+    ``layout`` (of a numeric table of ``n_features`` columns)."""
 
-    def __init__(self, seed=0):
+    def __init__(self, seed=0, n_features=1):
         self.generator = torch.Generator().manual_seed(seed)
+        self.layout = EncodedLayout.numeric(n_features)
 
     def rand(self, *shape):
         return torch.rand(*shape, generator=self.generator)
@@ -401,7 +404,7 @@ def test_critic_mi_penalty_is_eq6(label_penalty):
     clf = HexaGANClassifier(gradient_penalty=1.0)
     inputs = torch.cat([x_hat, labels], dim=1)
     n_features = None if label_penalty else d
-    loss = clf._critic_mi_loss(_SeededRand(), networks, inputs, real, n_features)
+    loss = clf._critic_mi_loss(_SeededRand(n_features=d), networks, inputs, real, n_features)
     critic = networks["discriminator_mi"]
     wasserstein = elementwise_critic_loss(critic(inputs), real)
     outputs = d + 1 if label_penalty else d
@@ -430,7 +433,7 @@ def test_critic_mi_penalty_ignores_label_inputs(n_features):
 
     def loss():
         return clf._critic_mi_loss(
-            _SeededRand(), networks, inputs, real, n_features=n_features
+            _SeededRand(n_features=n_features), networks, inputs, real, n_features=n_features
         )
 
     before = loss()
@@ -443,18 +446,19 @@ def test_generator_cg_alpha_2_term_ignores_label_output(fitted):
     # alpha_2 L_G_MI(x^_c) (eqs. 3, 12) is minus the mean of D_MI's d feature
     # outputs; the label output d + 1 is C's adversary and stays out of it.
     networks = copy.deepcopy(fitted.networks_)
+    rt = _SeededRand(n_features=networks["discriminator_mi"][-1].out_features - 1)
     g = torch.Generator().manual_seed(0)
     h_c = torch.rand(10, fitted.hidden_size_, generator=g)
     y_c = torch.arange(10) % len(fitted.classes_)
     with torch.no_grad():
-        before = fitted._generator_cg_loss(networks, h_c, y_c)
+        before = fitted._generator_cg_loss(rt, networks, h_c, y_c)
         bias = networks["discriminator_mi"][-1].bias
         bias[-1] += 100.0  # the label output
         assert torch.isclose(
-            fitted._generator_cg_loss(networks, h_c, y_c), before, atol=1e-5
+            fitted._generator_cg_loss(rt, networks, h_c, y_c), before, atol=1e-5
         )
         bias[:-1] += 1.0  # every feature output
-        after = fitted._generator_cg_loss(networks, h_c, y_c)
+        after = fitted._generator_cg_loss(rt, networks, h_c, y_c)
     assert torch.isclose(
         before - after, torch.tensor(fitted.cg_adversarial_weight), atol=1e-5
     )

@@ -125,6 +125,7 @@ def test_numeric_layout_is_the_numeric_code_path():
     assert torch.equal(layout.reconstruction_loss(pred, target, mask), masked_mse(pred, target, mask))
     values = torch.rand(5, 4, generator=g)
     assert layout.expand(values) is values
+    assert layout.per_column(values) is values
 
 
 def test_grouped_layout_heads_losses_and_masks():
@@ -134,8 +135,10 @@ def test_grouped_layout_heads_losses_and_masks():
     out = layout.output_head()(torch.randn(6, 5))
     assert torch.allclose(out[:, 1:4].sum(dim=1), torch.ones(6))
     assert ((out[:, [0, 4]] > 0) & (out[:, [0, 4]] < 1)).all()
-    spread = layout.expand(torch.rand(6, 3))
+    per_column = torch.rand(6, 3)
+    spread = layout.expand(per_column)
     assert (spread[:, 1] == spread[:, 2]).all() and (spread[:, 2] == spread[:, 3]).all()
+    assert torch.equal(layout.per_column(spread), per_column)
     target = torch.tensor([[0.5, 0.0, 1.0, 0.0, 0.5]])
     pred = torch.tensor([[0.5, 0.25, 0.5, 0.25, 0.5]])
     loss = layout.reconstruction_loss(pred, target, torch.ones(1, 5))
@@ -275,6 +278,29 @@ def test_hexagan_classifier_mixed_table():
     assert rows.shape == (7, 5) and (classes == 1).all()
     assert_valid_categories(rows, frame)
     assert rows["colour"].dtype == frame["colour"].dtype
+
+
+@pytest.mark.parametrize(
+    "estimator, name, extra",
+    [
+        (GAINImputer(max_iter=1, random_state=0), "discriminator", 0),
+        (HexaGANImputer(max_iter=1, blend_with=None, random_state=0), "discriminator_mi", 0),
+        (HexaGANClassifier(max_iter=1, random_state=0), "discriminator_mi", 1),
+    ],
+    ids=["gain", "hexagan", "hexagan-classifier"],
+)
+def test_elementwise_discriminators_score_each_table_column_once(estimator, name, extra):
+    # An element is an entry of the table: a categorical entry, however many
+    # one-hot columns encode it, gets one score (and one penalised gradient).
+    frame = mixed_frame()
+    estimator = clone(estimator)
+    if isinstance(estimator, HexaGANClassifier):
+        estimator.fit(frame, labels(frame, unlabeled=0.2))
+    else:
+        estimator.fit(frame)
+    first = estimator.networks_[name][0]
+    assert first.in_features > frame.shape[1]  # the one-hot encoded rows
+    assert estimator.networks_[name][-1].out_features == frame.shape[1] + extra
 
 
 # -- GAMO -------------------------------------------------------------------------

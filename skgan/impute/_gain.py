@@ -200,8 +200,9 @@ class GAINImputer(BaseGANImputer):
             "generator": make_mlp(
                 [2 * d, h, h, d], output=rt.layout.output_head(), generator=g
             ),
-            # Logits: the sigmoid is folded into the cross-entropies.
-            "discriminator": make_mlp([2 * d, h, h, d], generator=g),
+            # Logits: the sigmoid is folded into the cross-entropies. One per
+            # table column: a categorical entry is one element to tell.
+            "discriminator": make_mlp([2 * d, h, h, rt.layout.n_columns], generator=g),
         }
 
     def _build_optimizers(self, networks):
@@ -227,14 +228,15 @@ class GAINImputer(BaseGANImputer):
         x_hat = fill_missing(x, m, generated)
 
         # D: tell observed from imputed entries, given the hint.
+        observed = rt.layout.per_column(m)
         logits = networks["discriminator"](torch.cat([x_hat.detach(), hint], dim=1))
-        loss_d = F.binary_cross_entropy_with_logits(logits, m)
+        loss_d = F.binary_cross_entropy_with_logits(logits, observed)
         apply_gradients(loss_d, networks, {"discriminator": optimizers["discriminator"]})
 
         # G: fool the updated D on the missing entries, reconstruct the
         # observed ones. -log D = softplus(-logit).
         logits = networks["discriminator"](torch.cat([x_hat, hint], dim=1))
-        adversarial = (F.softplus(-logits) * (1 - m)).mean()
+        adversarial = (F.softplus(-logits) * (1 - observed)).mean()
         if rt.layout.mixed:
             reconstruction = rt.layout.reconstruction_loss(generated, x, m)
         else:

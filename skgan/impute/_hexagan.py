@@ -110,8 +110,10 @@ class HexaGANImputationMixin:
             "generator_mi": make_mlp(
                 [w, w, d], output=layout.output_head(), generator=generator
             ),
+            # One score per table column: a categorical entry is one element.
             "discriminator_mi": make_mlp(
-                [d + n_label_inputs, w, d + n_label_outputs], generator=generator
+                [d + n_label_inputs, w, layout.n_columns + n_label_outputs],
+                generator=generator,
             ),
         }
 
@@ -163,12 +165,14 @@ class HexaGANImputationMixin:
         """One step on ``L_D_MI + lambda_1 * L_GP_MI``; returns the loss.
 
         ``inputs`` is D_MI's input: the imputed rows ``x^``, then the labels
-        for the classifier; ``real_mask`` says which output columns are real.
-        One forward pass serves the Wasserstein loss and the penalty, which
-        is taken at the same points. The penalty covers the gradient in the
-        first ``n_features`` input columns of the first ``n_features``
-        outputs (eq. 6 with ``n_features = d``); ``None`` (default) covers
-        every input and output.
+        for the classifier; ``real_mask`` says which output columns are real
+        (one per table column, see :meth:`EncodedLayout.per_column
+        <skgan._schema.EncodedLayout.per_column>`, then the label's). One
+        forward pass serves the Wasserstein loss and the penalty, which is
+        taken at the same points. The penalty covers the gradient in the
+        first ``n_features`` input columns of the table columns' outputs
+        (eq. 6 with ``n_features = d``); ``None`` (default) covers every
+        input and output.
         """
         loss = self._critic_mi_loss(rt, networks, inputs, real_mask, n_features)
         apply_gradients(
@@ -186,7 +190,7 @@ class HexaGANImputationMixin:
         scores = networks["discriminator_mi"](critic_input)
         loss = elementwise_critic_loss(scores, real_mask)
         if self.gradient_penalty > 0:
-            outputs = slice(None) if n_features is None else slice(d)
+            outputs = slice(None) if n_features is None else slice(rt.layout.n_columns)
             penalty = self._critic_mi_penalty(
                 rt, scores[:, outputs], x_hat, real_mask[:, outputs]
             )
@@ -212,7 +216,7 @@ class HexaGANImputationMixin:
     # -- E and G_MI update (eqs. 3, 5) ---------------------------------------
     def _imputation_loss(self, rt, x, m, x_bar, feature_scores):
         """``L_G_MI + alpha_1 * L_recon`` from D_MI's feature scores."""
-        adversarial = elementwise_generator_loss(feature_scores, m)
+        adversarial = elementwise_generator_loss(feature_scores, rt.layout.per_column(m))
         reconstruction = rt.layout.reconstruction_loss(x_bar, x, m)
         return adversarial + self.alpha * reconstruction
 
@@ -262,7 +266,7 @@ class HexaGANImputationMixin:
         (the classifier appends labels)."""
         x_hat, x_bar, _ = self._impute_rows(networks, x, m, noise)
         inputs = x_hat if critic_input is None else critic_input(x_hat)
-        scores = networks["discriminator_mi"](inputs)[:, : x.shape[1]]
+        scores = networks["discriminator_mi"](inputs)[:, : rt.layout.n_columns]
         loss = self._imputation_loss(rt, x, m, x_bar, scores)
         loss = self._step_encoder_generator(rt, networks, optimizers, loss, x, m)
         return loss, x_hat.detach()
@@ -542,7 +546,9 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
                 x_hat = self._impute_tensor(
                     networks, rows["x"], rows["m"], rt.rand(*rows["x"].shape)
                 )
-            critic = self._critic_mi_update(rt, networks, optimizers, x_hat, rows["m"])
+            critic = self._critic_mi_update(
+                rt, networks, optimizers, x_hat, rt.layout.per_column(rows["m"])
+            )
         imputer, _ = self._imputer_mi_update(
             rt, networks, optimizers, x, m, rt.rand(*x.shape)
         )

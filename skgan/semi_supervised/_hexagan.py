@@ -688,6 +688,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             pseudo = self._pseudo_labels(rt, networks["classifier"](x_hat))
             labels = torch.where(labeled[:, None] > 0, labels, pseudo)
         inputs = self._critic_input(x_hat, labels).split(batch_size)
+        m = rt.layout.per_column(m)
         real = torch.cat([m, labeled[:, None]], dim=1) if self.semi_supervised else m
         real = real.split(batch_size)
         if not self.conditional_generation:
@@ -782,18 +783,18 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
                 loss_d, networks, {"discriminator_cg": optimizers["discriminator_cg"]}
             )
         h_c = self._generate_hidden(rt, networks, y_l)
-        loss_g = self._generator_cg_loss(networks, h_c, y_l)
+        loss_g = self._generator_cg_loss(rt, networks, h_c, y_l)
         apply_gradients(loss_g, networks, {"generator_cg": optimizers["generator_cg"]})
         return {"discriminator_cg": loss_d.detach(), "generator_cg": loss_g.detach()}
 
-    def _generator_cg_loss(self, networks, h_c, y_c):
+    def _generator_cg_loss(self, rt, networks, h_c, y_c):
         """G_CG's loss (eq. 12) on generated hidden vectors ``h_c`` of
         classes ``y_c``: ``L_G_CG + alpha_2 L_G_MI(x^_c) + alpha_3
         CE(C(x^_c), y_c)`` with ``x^_c = G_MI(h_c)``.
 
         Generated rows are all-fake for ``D_MI``, so ``L_G_MI(x^_c)`` (eq. 3)
-        is minus the mean of its ``d`` feature outputs; the label output is
-        not part of it (it is C's adversary, eq. 13).
+        is minus the mean of its outputs of the table columns; the label
+        output is not part of it (it is C's adversary, eq. 13).
         """
         y_onehot = self._one_hot(y_c)
         x_c = networks["generator_mi"](h_c)
@@ -801,7 +802,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             torch.cat([h_c, y_onehot], dim=1)
         ).mean()
         scores = networks["discriminator_mi"](self._critic_input(x_c, y_onehot))
-        imputation = -scores[:, : x_c.shape[1]].mean()
+        imputation = -scores[:, : rt.layout.n_columns].mean()
         classification = F.cross_entropy(networks["classifier"](x_c), y_c)
         return (
             adversarial
