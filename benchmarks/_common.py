@@ -242,6 +242,8 @@ SKGAN_VARIANTS = {
         {"blend_with": None, "n_critic": 5, "hidden_weight": 0.0,
          "early_stopping": False},
     ),
+    # GAIN's defaults before the blend: the networks alone.
+    "GAINImputer (paper)": ("GAINImputer", {"blend_with": None, "n_iter_no_change": 50}),
     # The blend's scikit-learn members with a network trained for one epoch
     # and no adversarial term: the starting point without the GAN.
     "blend members alone": ("MisGANImputer", {"adversarial": False, "max_iter": 1}),

@@ -22,7 +22,8 @@ Parts (``--parts``)
    imputed category equals the removed one). Methods, all on the same masks:
    GAINImputer, MisGANImputer and HexaGANImputer at their defaults
    (``random_state=seed``, DataFrame in, DataFrame out with
-   ``set_output(transform="pandas")``); the peers SimpleImputer (mean /
+   ``set_output(transform="pandas")``), GAIN also at the paper setting
+   (``PAPER_IMPUTERS``); the peers SimpleImputer (mean /
    most frequent through a ColumnTransformer), KNNImputer on one-hot columns
    (numeric min-max scaled on the masked table's observed values, each
    categorical one-hot with the whole block NaN where missing; decoded by the
@@ -154,7 +155,14 @@ PEER_IMPUTERS = (
 )
 SIMPLE = PEER_IMPUTERS[0]
 NUMERIC_ONLY = " (numeric columns only)"
-IMPUTE_METHODS = (*SKGAN_IMPUTERS, *PEER_IMPUTERS, *(f"{m}{NUMERIC_ONLY}" for m in SKGAN_IMPUTERS))
+#: The papers' settings kept as rows: GAIN's defaults before the blend.
+PAPER_IMPUTERS = {
+    "GAINImputer (paper)": ("GAINImputer", {"blend_with": None, "n_iter_no_change": 50}),
+}
+IMPUTE_METHODS = (
+    *SKGAN_IMPUTERS, *PAPER_IMPUTERS, *PEER_IMPUTERS,
+    *(f"{m}{NUMERIC_ONLY}" for m in SKGAN_IMPUTERS),
+)
 CLASSIFIERS = (
     "HexaGANClassifier",
     "HistGradientBoosting (labeled rows)",
@@ -480,9 +488,11 @@ class MiceForestMixed:
 
 def make_imputer(method, seed, settings):
     quick = settings["quick"]
-    base = method.removesuffix(NUMERIC_ONLY)
+    base, params = method.removesuffix(NUMERIC_ONLY), {}
+    if base in PAPER_IMPUTERS:
+        base, params = PAPER_IMPUTERS[base]
     if base in SKGAN_IMPUTERS:
-        params = dict(random_state=seed, device=settings["device"])
+        params = dict(params, random_state=seed, device=settings["device"])
         if quick:
             params["max_iter"] = QUICK_EPOCHS
         return SKGAN_IMPUTERS[base](**params).set_output(transform="pandas")
@@ -936,7 +946,7 @@ def imputation_verdicts(sub, methods):
     rmse_peer = peers.numeric_rmse.dropna()
     acc_peer = peers.categorical_accuracy.dropna()
     simple_acc = mean.categorical_accuracy.get(SIMPLE, np.nan)
-    for name in SKGAN_IMPUTERS:
+    for name in (*SKGAN_IMPUTERS, *PAPER_IMPUTERS):
         if name not in mean.index:
             continue
         ours = mean.loc[name]

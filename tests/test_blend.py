@@ -57,10 +57,14 @@ def test_heldout_rmse_estimates_the_error_on_missing_entries(Imputer):
     assert error / 1.5 < imputer.heldout_rmse_ < error * 1.5
 
 
-def test_gain_blends_with_nothing_by_default():
-    imputer = GAINImputer(**FAST).fit(_linear()[1])
-    assert imputer.blend_weights_ == {"network": 1.0}
-    assert not imputer.blend_.members_
+def test_gain_blends_by_default_and_not_in_the_paper_setting():
+    X = _linear()[1]
+    imputer = GAINImputer(**FAST).fit(X)
+    assert set(imputer.blend_weights_) == {"network", *_blend.BLEND_MEMBERS}
+    assert imputer.blend_.members_
+    paper = GAINImputer(**FAST, blend_with=None, n_iter_no_change=50).fit(X)
+    assert paper.blend_weights_ == {"network": 1.0}
+    assert not paper.blend_.members_
 
 
 @pytest.mark.parametrize(

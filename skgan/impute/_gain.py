@@ -30,7 +30,16 @@ class GAINImputer(BaseGANImputer):
                + \\alpha \\, E[\\| m \\odot (x - G(x~, m)) \\|^2] / E[m]
 
     Each training step makes one update of ``D``, then one of ``G`` on the
-    same mini-batch, with Adam.
+    same mini-batch, with Adam. On a mixed table ``D`` scores each column
+    once (a categorical entry is one element, however many one-hot columns
+    encode it).
+
+    By default the networks are blended with scikit-learn imputers fitted on
+    the same table (``blend_with``), as in :class:`MisGANImputer` and
+    :class:`HexaGANImputer`, and early stopping waits 10 epochs. The
+    paper's GAIN is ``blend_with=None, n_iter_no_change=50`` (the defaults
+    before the blend; the paper itself trains a fixed number of steps):
+    the networks alone, the papers' common baseline.
 
     Parameters
     ----------
@@ -56,9 +65,8 @@ class GAINImputer(BaseGANImputer):
         ``U(0, noise_scale)`` (in the [0, 1] scale), as in the authors' code.
     learning_rate : float, default=1e-3
         Adam step size of both networks.
-    blend_with : tuple of str or None, default=None
+    blend_with : tuple of str or None, default=("iterative", "knn", "forest")
         %(blend_with)s
-        GAIN is the papers' baseline, so it blends with nothing by default.
     max_iter : int or "auto", default="auto"
         Maximum number of epochs; "auto" targets about 4000 updates of each
         network, between 5 and 2000 epochs.
@@ -66,8 +74,9 @@ class GAINImputer(BaseGANImputer):
         Mini-batch size (capped by ``n_samples``); "auto" is
         ``n_samples // 64`` within [64, 256].
     %(heldout_parameters)s
-    n_iter_no_change : int, default=50
-        Patience of early stopping, in epochs.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs (50 in the paper setting: the
+        networks alone need the longer wait).
     transform_draws : int, default=1
         Number of generator draws averaged by :meth:`transform`. GAIN's
         noise is small (``noise_scale``), so one draw is close to their
@@ -160,12 +169,12 @@ class GAINImputer(BaseGANImputer):
         hint_rate=0.9,
         noise_scale=0.01,
         learning_rate=1e-3,
-        blend_with=None,
+        blend_with=("iterative", "knn", "forest"),
         max_iter="auto",
         batch_size=128,
         early_stopping="auto",
         validation_fraction=0.1,
-        n_iter_no_change=50,
+        n_iter_no_change=10,
         transform_draws=1,
         device="auto",
         random_state=None,
