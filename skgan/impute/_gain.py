@@ -37,9 +37,10 @@ class GAINImputer(BaseGANImputer):
     By default the networks are blended with scikit-learn imputers fitted on
     the same table (``blend_with``), as in :class:`MisGANImputer` and
     :class:`HexaGANImputer`, and early stopping waits 10 epochs. The
-    paper's GAIN is ``blend_with=None, n_iter_no_change=50`` (the defaults
-    before the blend; the paper itself trains a fixed number of steps):
-    the networks alone, the papers' common baseline.
+    paper's GAIN, the papers' common baseline, is ``blend_with=None,
+    n_iter_no_change=50``: the networks alone (the paper trains a fixed
+    number of steps; early stopping is skgan's, with the longer patience
+    the networks alone need).
 
     Parameters
     ----------
