@@ -17,6 +17,13 @@ and the networks with its own non-negative weight fitted on the held-out
 rows (balanced Brier score, HistGradientBoosting with balanced class
 weights, as now); "blend (members averaged)" is the default that followed
 from it.
+
+"blend, members chosen by held-out log-loss" is a candidate computed from
+the same fit, the library unchanged: among the members' average and each
+member alone, the one with the lowest balanced log-loss on the fit's
+held-out labeled rows is weighed against ``C`` as the default weighs the
+average (the inputs of the fit's last ``fit_blend`` call are recorded).
+``--datasets`` runs a subset (Madelon-like: about 4 minutes a split).
 """
 
 import argparse
@@ -29,15 +36,44 @@ from sklearn.model_selection import StratifiedKFold
 from _common import RESULTS, machine_lines, markdown_table, one_thread
 from bench_hexagan import dirty, prepare
 from skgan import HexaGANClassifier
-from skgan.semi_supervised._blend import _probabilities
+from skgan.semi_supervised import _blend
+from skgan.semi_supervised import _hexagan as hexagan_module
+from skgan.semi_supervised._blend import _probabilities, balanced_weights, log_loss
 
-DATASETS = ("breast", "wine", "credit_data")
+DATASETS = ("breast", "wine", "credit_data", "madelon-like")
+DEFAULT_DATASETS = ("breast", "wine", "credit_data")
+SELECTED = "blend, members chosen by held-out log-loss"
+
+
+class RecordedBlend:
+    """Wraps ``fit_blend`` where the classifier calls it, keeping the inputs
+    of the last call (the final blend's)."""
+
+    def __init__(self):
+        self.last = None
+
+    def __call__(self, network_proba, members, member_predictions, codes):
+        self.last = (network_proba, members, member_predictions, codes)
+        return _blend.fit_blend(network_proba, members, member_predictions, codes)
+
+
+def selected_members(network_proba, members, member_predictions, codes):
+    """``(name, weight of C)``: the candidate among the members' average and
+    each member whose balanced held-out log-loss is lowest, and C's weight
+    against it (``fit_blend``'s two-way fit with that candidate)."""
+    candidates = {"average": np.mean([member_predictions[k] for k in members], axis=0)}
+    candidates.update({k: member_predictions[k] for k in members})
+    weights = balanced_weights(codes, network_proba.shape[1])
+    name = min(candidates, key=lambda k: log_loss(candidates[k], codes, weights))
+    two_way = _blend.fit_blend(network_proba, {name: None}, {name: candidates[name]}, codes)
+    return name, two_way.weights_["network"]
 REPEATS = (100, 101, 102)
 
 
-def _scores(clf, X, y, label):
-    """Macro-F1 of the blend, of each member and network alone, and of the
-    members with equal weights, on rows ``X`` with labels ``y``."""
+def _scores(clf, X, y, label, recorded):
+    """Macro-F1 of the blend, of each member and network alone, of the
+    members with equal weights and of the selection candidate, on rows
+    ``X`` with labels ``y``."""
     X01, observed = clf._scaled(X, np.isnan(X))
     X01_nan = np.where(observed, X01, np.nan)
     probas = {"network": clf._network_proba(X01, observed)}
@@ -47,6 +83,9 @@ def _scores(clf, X, y, label):
         [p for k, p in probas.items() if k != "network"], axis=0
     )
     probas[f"blend ({label})"] = clf.predict_proba(X)
+    name, network_weight = selected_members(*recorded.last)
+    chosen = probas["members, equal weights"] if name == "average" else probas[name]
+    probas[SELECTED] = network_weight * probas["network"] + (1 - network_weight) * chosen
 
     def f1(proba):
         return f1_score(y, clf.classes_[proba.argmax(axis=1)], average="macro")
@@ -57,10 +96,13 @@ def _scores(clf, X, y, label):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="members averaged")
+    parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=DEFAULT_DATASETS)
     args = parser.parse_args()
+    recorded = RecordedBlend()
+    hexagan_module.fit_blend = recorded
     path = RESULTS / "study_classifier_blend.csv"
     rows = pd.read_csv(path).to_dict("records") if path.exists() else []
-    for name in DATASETS:
+    for name in args.datasets:
         X, y = prepare(name, False)
         for repeat in REPEATS:
             X_missing, y_partial = dirty(X, y, seed=repeat)
@@ -72,7 +114,7 @@ def main():
             with one_thread():
                 clf = HexaGANClassifier(random_state=repeat, device="cpu")
                 clf.fit(X_missing[fit], y_partial[fit])
-            scores = _scores(clf, X_missing[val], y[val], args.label)
+            scores = _scores(clf, X_missing[val], y[val], args.label, recorded)
             for method, score in scores.items():
                 row = dict(dataset=name, repeat=repeat, method=method, macro_f1=score)
                 if method.startswith("blend") or not any(
@@ -80,7 +122,8 @@ def main():
                     for r in rows
                 ):
                     rows.append(row)
-            print(name, repeat, clf.blend_weights_, flush=True)
+            print(name, repeat, clf.blend_weights_, selected_members(*recorded.last)[0],
+                  {k: round(v, 4) for k, v in scores.items()}, flush=True)
     frame = pd.DataFrame(rows)
     frame.to_csv(path, index=False)
     table = frame.pivot_table(index="method", columns="dataset", values="macro_f1")
