@@ -23,6 +23,11 @@ the same fit, the library unchanged: among the members' average and each
 member alone, the one with the lowest balanced log-loss on the fit's
 held-out labeled rows is weighed against ``C`` as the default weighs the
 average (the inputs of the fit's last ``fit_blend`` call are recorded).
+"blend, members weighted on out-of-fold predictions" (``--out-of-fold``)
+refits the members 5 times per split, each time without a fifth of the
+labeled rows, so that every labeled row gets out-of-fold probabilities;
+non-negative least squares on those (balanced Brier score) weighs the
+members, and ``C`` keeps the weight the fit gave it.
 ``--datasets`` runs a subset (Madelon-like: about 4 minutes a split).
 """
 
@@ -38,11 +43,13 @@ from bench_hexagan import dirty, prepare
 from skgan import HexaGANClassifier
 from skgan.semi_supervised import _blend
 from skgan.semi_supervised import _hexagan as hexagan_module
+from skgan.impute._blend import nnls_weights
 from skgan.semi_supervised._blend import _probabilities, balanced_weights, log_loss
 
 DATASETS = ("breast", "wine", "credit_data", "madelon-like")
 DEFAULT_DATASETS = ("breast", "wine", "credit_data")
 SELECTED = "blend, members chosen by held-out log-loss"
+OUT_OF_FOLD = "blend, members weighted on out-of-fold predictions"
 
 
 class RecordedBlend:
@@ -70,7 +77,31 @@ def selected_members(network_proba, members, member_predictions, codes):
 REPEATS = (100, 101, 102)
 
 
-def _scores(clf, X, y, label, recorded):
+def out_of_fold_weights(clf, X, y_partial, seed, n_splits=5):
+    """Weights of ``clf``'s members from non-negative least squares on their
+    out-of-fold probabilities for every labeled row of ``X``."""
+    X01, observed = clf._scaled(X, np.isnan(X))
+    X01 = np.where(observed, X01, np.nan)
+    codes = np.full(len(y_partial), -1)
+    labeled = np.flatnonzero(y_partial != -1)
+    codes[labeled] = np.searchsorted(clf.classes_, y_partial[labeled])
+    n_classes, names = len(clf.classes_), list(clf.blend_.members_)
+    oof = {name: np.zeros((len(labeled), n_classes)) for name in names}
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
+    for _, test in folds.split(labeled, codes[labeled]):
+        keep = np.ones(len(codes), dtype=bool)
+        keep[labeled[test]] = False
+        for name in names:
+            member = _blend._fitted(name, X01[keep], codes[keep], seed)
+            oof[name][test] = _probabilities(member, X01[labeled[test]], n_classes)
+    row_weight = np.sqrt(balanced_weights(codes[labeled], n_classes))[:, None]
+    stacked = np.column_stack([(row_weight * oof[k]).ravel() for k in names])
+    target = (row_weight * np.eye(n_classes)[codes[labeled]]).ravel()
+    weights = nnls_weights(stacked, target, len(names))
+    return dict(zip(names, weights / weights.sum()))
+
+
+def _scores(clf, X, y, label, recorded, member_weights=None):
     """Macro-F1 of the blend, of each member and network alone, of the
     members with equal weights and of the selection candidate, on rows
     ``X`` with labels ``y``."""
@@ -86,6 +117,12 @@ def _scores(clf, X, y, label, recorded):
     name, network_weight = selected_members(*recorded.last)
     chosen = probas["members, equal weights"] if name == "average" else probas[name]
     probas[SELECTED] = network_weight * probas["network"] + (1 - network_weight) * chosen
+    if member_weights is not None:
+        weighted = sum(w * probas[k] for k, w in member_weights.items())
+        network_weight = clf.blend_weights_["network"]
+        probas[OUT_OF_FOLD] = (
+            network_weight * probas["network"] + (1 - network_weight) * weighted
+        )
 
     def f1(proba):
         return f1_score(y, clf.classes_[proba.argmax(axis=1)], average="macro")
@@ -97,6 +134,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="members averaged")
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=DEFAULT_DATASETS)
+    parser.add_argument("--out-of-fold", action="store_true", help="add the out-of-fold row")
     args = parser.parse_args()
     recorded = RecordedBlend()
     hexagan_module.fit_blend = recorded
@@ -114,7 +152,15 @@ def main():
             with one_thread():
                 clf = HexaGANClassifier(random_state=repeat, device="cpu")
                 clf.fit(X_missing[fit], y_partial[fit])
-            scores = _scores(clf, X_missing[val], y[val], args.label, recorded)
+            member_weights = None
+            if args.out_of_fold:
+                with one_thread():
+                    member_weights = out_of_fold_weights(
+                        clf, X_missing[fit], y_partial[fit], repeat
+                    )
+            scores = _scores(
+                clf, X_missing[val], y[val], args.label, recorded, member_weights
+            )
             for method, score in scores.items():
                 row = dict(dataset=name, repeat=repeat, method=method, macro_f1=score)
                 if method.startswith("blend") or not any(
@@ -123,8 +169,11 @@ def main():
                 ):
                     rows.append(row)
             print(name, repeat, clf.blend_weights_, selected_members(*recorded.last)[0],
+                  member_weights,
                   {k: round(v, 4) for k, v in scores.items()}, flush=True)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows).drop_duplicates(
+        subset=["dataset", "repeat", "method"], keep="last"
+    )
     frame.to_csv(path, index=False)
     table = frame.pivot_table(index="method", columns="dataset", values="macro_f1")
     lines = [
