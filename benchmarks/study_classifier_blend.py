@@ -27,7 +27,8 @@ average (the inputs of the fit's last ``fit_blend`` call are recorded).
 refits the members 5 times per split, each time without a fifth of the
 labeled rows, so that every labeled row gets out-of-fold probabilities;
 non-negative least squares on those (balanced Brier score) weighs the
-members, and ``C`` keeps the weight the fit gave it.
+members, and ``C`` is weighed against that combination on the fit's
+held-out rows, as the default weighs it against the average.
 ``--datasets`` runs a subset (Madelon-like: about 4 minutes a split).
 """
 
@@ -119,7 +120,12 @@ def _scores(clf, X, y, label, recorded, member_weights=None):
     probas[SELECTED] = network_weight * probas["network"] + (1 - network_weight) * chosen
     if member_weights is not None:
         weighted = sum(w * probas[k] for k, w in member_weights.items())
-        network_weight = clf.blend_weights_["network"]
+        network_proba, _, member_predictions, codes = recorded.last
+        combined = sum(w * member_predictions[k] for k, w in member_weights.items())
+        two_way = _blend.fit_blend(
+            network_proba, {"weighted": None}, {"weighted": combined}, codes
+        )
+        network_weight = two_way.weights_["network"]
         probas[OUT_OF_FOLD] = (
             network_weight * probas["network"] + (1 - network_weight) * weighted
         )
