@@ -117,6 +117,7 @@ from sklearn.semi_supervised import SelfTrainingClassifier
 
 from _common import (
     RESULTS,
+    SKGAN_VARIANTS,
     expected_wall_seconds,
     machine_info,
     markdown_table,
@@ -155,10 +156,8 @@ PEER_IMPUTERS = (
 )
 SIMPLE = PEER_IMPUTERS[0]
 NUMERIC_ONLY = " (numeric columns only)"
-#: The papers' settings kept as rows: GAIN's defaults before the blend.
-PAPER_IMPUTERS = {
-    "GAINImputer (paper)": ("GAINImputer", {"blend_with": None, "n_iter_no_change": 50}),
-}
+#: The papers' settings kept as rows, from ``_common.SKGAN_VARIANTS``: GAIN's.
+PAPER_IMPUTERS = {name: SKGAN_VARIANTS[name] for name in ("GAINImputer (paper)",)}
 IMPUTE_METHODS = (
     *SKGAN_IMPUTERS, *PAPER_IMPUTERS, *PEER_IMPUTERS,
     *(f"{m}{NUMERIC_ONLY}" for m in SKGAN_IMPUTERS),

@@ -5,9 +5,9 @@ out of training: the networks' classifier ``C`` and each scikit-learn
 classifier named in ``blend_with`` give class probabilities for them; the
 members are averaged, and the non-negative least-squares fit of ``C`` and
 that average to the one-hot labels (a Brier score in which every class
-weighs alike) gives their two weights, scaled to sum to 1. The members are fitted before the networks, so
-that the networks train while they improve the blend, and are refitted on
-every row once their weights are known; the networks are not.
+weighs alike) gives their two weights, scaled to sum to 1. The members are
+fitted, and refitted on every row, before the networks train, so that the
+networks train while they improve the blend; the networks are not refitted.
 """
 
 import warnings
