@@ -451,6 +451,28 @@ def test_mixed_member_models_numbers_and_classifies_categories():
     np.testing.assert_allclose(out[50:100, 2:4].sum(axis=1), 1.0)
 
 
+def test_forest_member_draws_predictors_by_table_columns():
+    # MissForest's rule on a table with factors: a one-hot block is one
+    # column, so the forest's splits draw sqrt(table columns - 1) predictors
+    # on a mixed table, and sqrt(encoded columns - 1) (scikit-learn's
+    # "sqrt") on a numeric one.
+    from skgan.impute import _blend
+
+    assert _blend.table_max_features(26, [(9, 14), (14, 19), (19, 22), (22, 26)]) == 3
+    assert _blend.table_max_features(5, []) == 2
+    frame = pd.DataFrame(
+        {f"x{j}": np.random.default_rng(j).normal(size=60) for j in range(3)}
+    ).assign(c=pd.Categorical(np.random.default_rng(9).choice(list("abcdefghij"), 60)))
+    frame.loc[::7, "x0"] = np.nan
+    frame.loc[::5, "c"] = np.nan
+    imputer = MisGANImputer(max_iter=1, blend_with=("forest",), random_state=0).fit(frame)
+    forest = imputer.blend_.members_["forest"]
+    assert forest.member.estimator.max_features == 1  # 4 table columns, 13 encoded
+    numeric = frame.drop(columns="c")
+    imputer = MisGANImputer(max_iter=1, blend_with=("forest",), random_state=0).fit(numeric)
+    assert imputer.blend_.members_["forest"].estimator.max_features == "sqrt"
+
+
 def test_misgan_sample_decodes_mixed_rows():
     frame = mixed_frame()
     imputer = MisGANImputer(max_iter=2, adversarial=True, blend_with=None, random_state=0)
