@@ -73,7 +73,10 @@ Running
 ``python benchmarks/bench_mixed.py --n-jobs 2`` runs every part; each fit
 (part x data set x seed [x fold] x method) is one task of a joblib pool of
 ``--n-jobs`` processes with one torch, one BLAS/OpenMP and one LightGBM
-thread each, the longest expected first (``FIT_COST_S``). The scores do not
+thread each, the longest expected first (``FIT_COST_S``; with ``--n-jobs
+1`` in the order of the table instead, each skgan imputer's mixed fit right
+before its numeric-only one, so that the two fits of a ratio see the same
+machine). The scores do not
 depend on ``--n-jobs``; the times are taken with that many fits sharing the
 machine (the reports say so). Finished fits are written at once to
 ``imputation.csv``, ``classification.csv`` and ``oversampling.csv`` in
@@ -158,9 +161,11 @@ SIMPLE = PEER_IMPUTERS[0]
 NUMERIC_ONLY = " (numeric columns only)"
 #: The papers' settings kept as rows, from ``_common.SKGAN_VARIANTS``: GAIN's.
 PAPER_IMPUTERS = {name: SKGAN_VARIANTS[name] for name in ("GAINImputer (paper)",)}
+#: Each skgan imputer is followed by its numeric-only twin, so that with one
+#: worker the two fits of a ratio run back to back (see ``run_part``).
 IMPUTE_METHODS = (
-    *SKGAN_IMPUTERS, *PAPER_IMPUTERS, *PEER_IMPUTERS,
-    *(f"{m}{NUMERIC_ONLY}" for m in SKGAN_IMPUTERS),
+    *(m for base in SKGAN_IMPUTERS for m in (base, f"{base}{NUMERIC_ONLY}")),
+    *PAPER_IMPUTERS, *PEER_IMPUTERS,
 )
 CLASSIFIERS = (
     "HexaGANClassifier",
@@ -739,16 +744,20 @@ def _worker(fn, args):
 
 
 def run_part(name, tasks, key_fields, csv_path, n_jobs, resume):
-    """Run ``tasks`` (``(key, cost, fn, args)``), the longest first, in a loky
-    pool of ``n_jobs`` single-threaded workers; rewrite ``csv_path`` after
-    every finished task. With ``resume``, rows already in ``csv_path`` (same
-    key) are kept and not run again. Returns the rows as a DataFrame."""
+    """Run ``tasks`` (``(key, cost, fn, args)``) in a loky pool of ``n_jobs``
+    single-threaded workers, the longest first when fits share the machine
+    (in the order given with one worker, so that the fits of a mixed /
+    numeric-only ratio run back to back: the machine's speed drifts over
+    minutes); rewrite ``csv_path`` after every finished task. With
+    ``resume``, rows already in ``csv_path`` (same key) are kept and not run
+    again. Returns the rows as a DataFrame."""
     records = []
     if resume and csv_path.exists():
         records = pd.read_csv(csv_path).to_dict("records")
     done = {tuple(str(r[k]) for k in key_fields) for r in records}
     todo = [t for t in tasks if tuple(str(v) for v in t[0]) not in done]
-    todo.sort(key=lambda t: -t[1])
+    if effective_n_jobs(n_jobs) > 1:
+        todo.sort(key=lambda t: -t[1])
     print(f"{name}: {len(tasks) - len(todo)} of {len(tasks)} fits already in {csv_path}, "
           f"{len(todo)} to run", flush=True)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
