@@ -85,7 +85,7 @@ VARIANTS = {
                 {"FOREST_TREES": trees, "FOREST_ROUNDS": rounds},
             )
         )
-        for trees, rounds in [(30, 4), (20, 5)]
+        for trees, rounds in [(30, 4), (20, 5), (50, 4)]
     },
 }
 
