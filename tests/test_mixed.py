@@ -451,7 +451,7 @@ def test_mixed_member_models_numbers_and_classifies_categories():
     np.testing.assert_allclose(out[50:100, 2:4].sum(axis=1), 1.0)
 
 
-def test_forest_member_predictors_and_classifier_trees_on_mixed_table(monkeypatch):
+def test_forest_member_draws_predictors_by_table_columns():
     # MissForest's rule on a table with factors: a one-hot block is one
     # column, so the forest's splits draw sqrt(table columns - 1) predictors
     # on a mixed table, and sqrt(encoded columns - 1) (scikit-learn's
@@ -465,14 +465,8 @@ def test_forest_member_predictors_and_classifier_trees_on_mixed_table(monkeypatc
     ).assign(c=pd.Categorical(np.random.default_rng(9).choice(list("abcdefghij"), 60)))
     frame.loc[::7, "x0"] = np.nan
     frame.loc[::5, "c"] = np.nan
-    # The classifier of the categorical column has its own, smaller number
-    # of trees (conftest shrinks FOREST_TREES for speed; set both here).
-    monkeypatch.setattr(_blend, "FOREST_TREES", 6)
-    monkeypatch.setattr(_blend, "FOREST_CLASSIFIER_TREES", 4)
     imputer = MisGANImputer(max_iter=1, blend_with=("forest",), random_state=0).fit(frame)
     forest = imputer.blend_.members_["forest"]
-    assert forest.member.estimator.n_estimators == 6
-    assert [c.n_estimators for c in forest.classifiers_] == [4]
     assert forest.member.estimator.max_features == 1  # 4 table columns, 13 encoded
     numeric = frame.drop(columns="c")
     imputer = MisGANImputer(max_iter=1, blend_with=("forest",), random_state=0).fit(numeric)

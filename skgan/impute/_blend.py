@@ -43,12 +43,6 @@ FOREST_MAX_ROWS = 20000
 #: hidden, whose imputations of them give its weight; the member kept is
 #: refitted on every observed entry with ``FOREST_TREES``.
 HELDOUT_FOREST_TREES = 10
-#: Trees of the "forest" member's classifier of each categorical column on a
-#: mixed table: 10 restored as many held-out categories as 30 on development
-#: masks (accuracy 0.798 / 0.676 / 0.739 against 0.798 / 0.675 / 0.741 on
-#: births14 / SLID / credit_data) and cut the members' fit by 0.3-0.6 s
-#: (``benchmarks/results/mixed/search.md``).
-FOREST_CLASSIFIER_TREES = 10
 #: A member whose weight in the blend of the members alone stays below this
 #: on every column is dropped before the networks train: it is neither
 #: refitted nor run by ``transform`` (KNN's imputation of 20000 rows takes
@@ -309,7 +303,7 @@ class MemberFits:
             name, shape, seed, trees=trees, skip_complete=True,
             max_features=table_max_features(shape[1], self._groups),
         )
-        trees = min(trees or FOREST_TREES, FOREST_CLASSIFIER_TREES)
+        trees = min(trees or FOREST_TREES, FOREST_TREES)
         return MixedMember(imputer, self._groups, member_classifier(name, trees, seed))
 
     def prune(self, target, mixed=None):
