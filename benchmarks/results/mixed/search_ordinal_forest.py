@@ -1,6 +1,8 @@
+"""Scratch search: the "forest" member on ordinal codes (see search.md)."""
 import sys, time, json, warnings
 warnings.filterwarnings("ignore")
-sys.path.insert(0, "/work/main/benchmarks")
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/
 import numpy as np, torch
 torch.set_num_threads(1)
 from sklearn.base import clone
