@@ -51,6 +51,7 @@ DATASETS = ("breast", "wine", "credit_data", "madelon-like")
 DEFAULT_DATASETS = ("breast", "wine", "credit_data")
 SELECTED = "blend, members chosen by held-out log-loss"
 OUT_OF_FOLD = "blend, members weighted on out-of-fold predictions"
+REPEATS = (100, 101, 102)
 
 
 class RecordedBlend:
@@ -65,17 +66,23 @@ class RecordedBlend:
         return _blend.fit_blend(network_proba, members, member_predictions, codes)
 
 
+def weight_of_c(network_proba, candidate, codes):
+    """C's weight against one combination of the members whose held-out
+    probabilities are ``candidate``: ``fit_blend``'s two-way fit, as the
+    default weighs C against the members' average."""
+    two_way = _blend.fit_blend(network_proba, {"members": None}, {"members": candidate}, codes)
+    return two_way.weights_["network"]
+
+
 def selected_members(network_proba, members, member_predictions, codes):
     """``(name, weight of C)``: the candidate among the members' average and
     each member whose balanced held-out log-loss is lowest, and C's weight
-    against it (``fit_blend``'s two-way fit with that candidate)."""
+    against it."""
     candidates = {"average": np.mean([member_predictions[k] for k in members], axis=0)}
     candidates.update({k: member_predictions[k] for k in members})
     weights = balanced_weights(codes, network_proba.shape[1])
     name = min(candidates, key=lambda k: log_loss(candidates[k], codes, weights))
-    two_way = _blend.fit_blend(network_proba, {name: None}, {name: candidates[name]}, codes)
-    return name, two_way.weights_["network"]
-REPEATS = (100, 101, 102)
+    return name, weight_of_c(network_proba, candidates[name], codes)
 
 
 def out_of_fold_weights(clf, X, y_partial, seed, n_splits=5):
@@ -105,7 +112,7 @@ def out_of_fold_weights(clf, X, y_partial, seed, n_splits=5):
 def _scores(clf, X, y, label, recorded, member_weights=None):
     """Macro-F1 of the blend, of each member and network alone, of the
     members with equal weights and of the selection candidate, on rows
-    ``X`` with labels ``y``."""
+    ``X`` with labels ``y``; and the name the selection chose."""
     X01, observed = clf._scaled(X, np.isnan(X))
     X01_nan = np.where(observed, X01, np.nan)
     probas = {"network": clf._network_proba(X01, observed)}
@@ -115,25 +122,22 @@ def _scores(clf, X, y, label, recorded, member_weights=None):
         [p for k, p in probas.items() if k != "network"], axis=0
     )
     probas[f"blend ({label})"] = clf.predict_proba(X)
-    name, network_weight = selected_members(*recorded.last)
-    chosen = probas["members, equal weights"] if name == "average" else probas[name]
-    probas[SELECTED] = network_weight * probas["network"] + (1 - network_weight) * chosen
+    def with_c(network_weight, members_proba):
+        return network_weight * probas["network"] + (1 - network_weight) * members_proba
+
+    selected, network_weight = selected_members(*recorded.last)
+    chosen = probas["members, equal weights"] if selected == "average" else probas[selected]
+    probas[SELECTED] = with_c(network_weight, chosen)
     if member_weights is not None:
-        weighted = sum(w * probas[k] for k, w in member_weights.items())
         network_proba, _, member_predictions, codes = recorded.last
         combined = sum(w * member_predictions[k] for k, w in member_weights.items())
-        two_way = _blend.fit_blend(
-            network_proba, {"weighted": None}, {"weighted": combined}, codes
-        )
-        network_weight = two_way.weights_["network"]
-        probas[OUT_OF_FOLD] = (
-            network_weight * probas["network"] + (1 - network_weight) * weighted
-        )
+        weighted = sum(w * probas[k] for k, w in member_weights.items())
+        probas[OUT_OF_FOLD] = with_c(weight_of_c(network_proba, combined, codes), weighted)
 
     def f1(proba):
         return f1_score(y, clf.classes_[proba.argmax(axis=1)], average="macro")
 
-    return {name: f1(proba) for name, proba in probas.items()}
+    return {name: f1(proba) for name, proba in probas.items()}, selected
 
 
 def main():
@@ -164,7 +168,7 @@ def main():
                     member_weights = out_of_fold_weights(
                         clf, X_missing[fit], y_partial[fit], repeat
                     )
-            scores = _scores(
+            scores, selected = _scores(
                 clf, X_missing[val], y[val], args.label, recorded, member_weights
             )
             for method, score in scores.items():
@@ -174,8 +178,7 @@ def main():
                     for r in rows
                 ):
                     rows.append(row)
-            print(name, repeat, clf.blend_weights_, selected_members(*recorded.last)[0],
-                  member_weights,
+            print(name, repeat, clf.blend_weights_, selected, member_weights,
                   {k: round(v, 4) for k, v in scores.items()}, flush=True)
     frame = pd.DataFrame(rows).drop_duplicates(
         subset=["dataset", "repeat", "method"], keep="last"

@@ -1,5 +1,7 @@
+"""Scratch diagnostic: M's development ACSA after every epoch (see gamo_search.md)."""
 import sys
-sys.path.insert(0, "/work/main/benchmarks")
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/
 import numpy as np, torch
 torch.set_num_threads(1)
 from threadpoolctl import threadpool_limits
