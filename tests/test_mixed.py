@@ -451,15 +451,13 @@ def test_mixed_member_models_numbers_and_classifies_categories():
     np.testing.assert_allclose(out[50:100, 2:4].sum(axis=1), 1.0)
 
 
-def test_forest_member_draws_predictors_by_table_columns():
-    # MissForest's rule on a table with factors: a one-hot block is one
-    # column, so the forest's splits draw sqrt(table columns - 1) predictors
-    # on a mixed table, and sqrt(encoded columns - 1) (scikit-learn's
-    # "sqrt") on a numeric one.
+def test_forest_member_sees_categorical_columns_as_codes():
+    # MissForest on a table with factors: the trees see one column per table
+    # column (a categorical one as its ordinal code), so a split draws
+    # sqrt(table columns - 1) predictors; a numeric table keeps the forest
+    # it had before mixed tables (leaves of 2 rows).
     from skgan.impute import _blend
 
-    assert _blend.table_max_features(26, [(9, 14), (14, 19), (19, 22), (22, 26)]) == 3
-    assert _blend.table_max_features(5, []) == 2
     frame = pd.DataFrame(
         {f"x{j}": np.random.default_rng(j).normal(size=60) for j in range(3)}
     ).assign(c=pd.Categorical(np.random.default_rng(9).choice(list("abcdefghij"), 60)))
@@ -467,10 +465,41 @@ def test_forest_member_draws_predictors_by_table_columns():
     frame.loc[::5, "c"] = np.nan
     imputer = MisGANImputer(max_iter=1, blend_with=("forest",), random_state=0).fit(frame)
     forest = imputer.blend_.members_["forest"]
-    assert forest.member.estimator.max_features == 1  # 4 table columns, 13 encoded
+    assert forest.ordinal and forest.member.n_features_in_ == 4  # 13 encoded columns
+    assert forest.member.estimator.min_samples_leaf == _blend.ORDINAL_FOREST_LEAF
+    (classifier,) = forest.classifiers_
+    assert classifier.n_features_in_ == 3
     numeric = frame.drop(columns="c")
     imputer = MisGANImputer(max_iter=1, blend_with=("forest",), random_state=0).fit(numeric)
-    assert imputer.blend_.members_["forest"].estimator.max_features == "sqrt"
+    trees = imputer.blend_.members_["forest"].estimator
+    assert trees.max_features == "sqrt" and trees.min_samples_leaf == _blend.FOREST_LEAF == 2
+
+
+def test_ordinal_member_restores_numbers_and_categories():
+    from sklearn.ensemble import ExtraTreesClassifier
+
+    from skgan.impute._blend import MixedMember, make_member
+
+    rng = np.random.default_rng(0)
+    a = rng.uniform(size=300)
+    codes = np.digitize(a, [0.3, 0.6])
+    X = np.column_stack([a, np.eye(3)[codes], a + 0.01 * rng.normal(size=300)])
+    X_missing = X.copy()
+    X_missing[:50, 4] = np.nan
+    X_missing[50:100, 1:4] = np.nan
+    member = MixedMember(
+        make_member("forest", (300, 3), 0, skip_complete=True),
+        [(1, 4)],
+        ExtraTreesClassifier(n_estimators=20, random_state=0),
+        ordinal=True,
+    ).fit(X_missing)
+    assert member.member.n_features_in_ == 3
+    out = member.transform(X_missing)
+    assert np.abs(out[:50, 4] - X[:50, 4]).max() < 0.1
+    assert (np.argmax(out[50:100, 1:4], axis=1) == codes[50:100]).mean() > 0.9
+    np.testing.assert_allclose(out[50:100, 1:4].sum(axis=1), 1.0)
+    observed = ~np.isnan(X_missing)
+    np.testing.assert_array_equal(out[observed], X[observed])
 
 
 def test_misgan_sample_decodes_mixed_rows():

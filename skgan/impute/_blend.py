@@ -43,6 +43,13 @@ FOREST_MAX_ROWS = 20000
 #: hidden, whose imputations of them give its weight; the member kept is
 #: refitted on every observed entry with ``FOREST_TREES``.
 HELDOUT_FOREST_TREES = 10
+#: Rows per leaf of the "forest" member's regression trees, at least: 2 on a
+#: numeric table; 5 on a mixed one, where the trees see the categorical
+#: columns as ordinal codes (MissForest's randomForest stops its regression
+#: trees at 5 rows a node). On the mixed tables' development masks the
+#: larger leaves were better on credit_data and births14 and cost less
+#: (``benchmarks/results/mixed/search.md``).
+FOREST_LEAF, ORDINAL_FOREST_LEAF = 2, 5
 #: A member whose weight in the blend of the members alone stays below this
 #: on every column is dropped before the networks train: it is neither
 #: refitted nor run by ``transform`` (KNN's imputation of 20000 rows takes
@@ -63,11 +70,13 @@ BLEND_MEMBERS = ("iterative", "knn", "forest")
 MOST_FREQUENT = "most_frequent"
 
 
-def make_member(name, shape, seed, *, trees=None, skip_complete=False, max_features="sqrt"):
+def make_member(
+    name, shape, seed, *, trees=None, skip_complete=False, min_samples_leaf=FOREST_LEAF
+):
     """The scikit-learn imputer blended under ``name`` for a table of
     ``shape`` (the "forest" with at most ``trees`` trees per feature,
-    default ``FOREST_TREES``, each split drawing ``max_features``
-    predictors; ``skip_complete`` as IterativeImputer's)."""
+    default ``FOREST_TREES``, and leaves of ``min_samples_leaf`` rows;
+    ``skip_complete`` as IterativeImputer's)."""
     trees = min(trees or FOREST_TREES, FOREST_TREES)
     n_samples, n_features = shape
     predictors = None if n_features <= MAX_PREDICTORS else MAX_PREDICTORS
@@ -86,8 +95,8 @@ def make_member(name, shape, seed, *, trees=None, skip_complete=False, max_featu
             n_estimators=int(
                 np.clip(FOREST_MAX_TREES // (FOREST_ROUNDS * n_features), 1, trees)
             ),
-            max_features=max_features,
-            min_samples_leaf=2,
+            max_features="sqrt",
+            min_samples_leaf=min_samples_leaf,
             # Large tables: each tree learns from a bootstrap sample of
             # FOREST_MAX_ROWS rows, not from every row.
             bootstrap=n_samples > FOREST_MAX_ROWS,
@@ -177,15 +186,20 @@ class Blend:
 
 
 class MixedMember:
-    """A member on a mixed table: the one-hot columns are filled with their
-    observed means (the categories' frequencies) before the scikit-learn
-    imputer sees them, so that it models the numeric columns alone and its
-    cost grows with them, not with the one-hot columns. With a
-    ``classifier``, each categorical column is then predicted from the
-    other columns of the imputed table by a clone of it, whose class
-    probabilities fill the column's one-hot block: MissForest's treatment
-    of categories for the "forest" member (trees), its linear counterpart
-    for the "iterative" one.
+    """A member on a mixed table.
+
+    The scikit-learn imputer models the numeric columns alone, so that its
+    cost grows with them, not with the one-hot columns: each categorical
+    column reaches it either as its one-hot block filled with the observed
+    frequencies of its categories (``ordinal=False``) or, for trees, as one
+    ordinal code, ``-1`` where missing (``ordinal=True``: a table with
+    factors as MissForest sees it, where a split draws among the table's
+    columns, not among one-hot columns). With a ``classifier``, each
+    categorical column is then predicted from the other columns of the
+    imputed table by a clone of it, whose class probabilities fill the
+    column's one-hot block where it is missing: MissForest's treatment of
+    categories for the "forest" member (trees), its linear counterpart for
+    the "iterative" one.
 
     Parameters
     ----------
@@ -196,59 +210,78 @@ class MixedMember:
     classifier : classifier or None
         Unfitted classifier of each categorical column (None: none, the
         column keeps its frequencies).
+    ordinal : bool
+        Whether ``member`` and ``classifier`` see a categorical column as
+        one ordinal code instead of its one-hot block.
     """
 
-    def __init__(self, member, groups, classifier=None):
+    def __init__(self, member, groups, classifier=None, *, ordinal=False):
         self.member = member
         self.groups = groups
         self.classifier = classifier
+        self.ordinal = ordinal
 
-    def _filled(self, X01):
-        return np.where(np.isnan(X01), self.fill_, X01)
+    def _member_input(self, X01):
+        """``X01`` as ``member`` sees it."""
+        filled = np.where(np.isnan(X01), self.fill_, X01)
+        if not self.ordinal:
+            return filled
+        codes = [
+            np.where(np.isnan(X01[:, start]), -1.0, np.argmax(filled[:, start:stop], axis=1))
+            for start, stop in self.groups
+        ]
+        return np.column_stack([X01[:, self.numeric_], *codes])
+
+    def _encoded(self, completed, X01):
+        """``member``'s imputation ``completed`` in the columns of ``X01``
+        (the one-hot blocks hold the frequencies where missing)."""
+        if not self.ordinal:
+            return completed
+        out = np.where(np.isnan(X01), self.fill_, X01)
+        out[:, self.numeric_] = completed[:, : len(self.numeric_)]
+        return out
+
+    def _predictors(self, completed, group):
+        """The columns of ``completed`` that predict categorical column
+        ``group``: all but its own."""
+        if self.ordinal:
+            return np.delete(completed, len(self.numeric_) + group, axis=1)
+        return np.delete(completed, np.s_[slice(*self.groups[group])], axis=1)
 
     def fit(self, X01):
         one_hot = np.zeros(X01.shape[1], dtype=bool)
         for start, stop in self.groups:
             one_hot[start:stop] = True
+        self.numeric_ = np.flatnonzero(~one_hot)
         self.fill_ = np.full(X01.shape[1], np.nan)
         self.fill_[one_hot] = np.nan_to_num(np.nanmean(X01[:, one_hot], axis=0))
         self.classifiers_ = []
         if self.classifier is None:
-            self.member.fit(self._filled(X01))
+            self.member.fit(self._member_input(X01))
             return self
-        completed = self.member.fit_transform(self._filled(X01))
-        for start, stop in self.groups:
+        completed = self.member.fit_transform(self._member_input(X01))
+        for group, (start, stop) in enumerate(self.groups):
             observed = ~np.isnan(X01[:, start])
-            others = np.delete(completed[observed], np.s_[start:stop], axis=1)
             codes = np.argmax(X01[observed, start:stop], axis=1)
             if len(np.unique(codes)) < 2:
                 self.classifiers_.append(None)
                 continue
+            others = self._predictors(completed[observed], group)
             self.classifiers_.append(clone(self.classifier).fit(others, codes))
         return self
 
     def transform(self, X01):
-        completed = self.member.transform(self._filled(X01))
-        for (start, stop), classifier in zip(self.groups, self.classifiers_):
+        completed = self.member.transform(self._member_input(X01))
+        out = self._encoded(completed, X01)
+        for group, ((start, stop), classifier) in enumerate(zip(self.groups, self.classifiers_)):
             missing = np.isnan(X01[:, start])
             if classifier is not None and missing.any():
-                others = np.delete(completed[missing], np.s_[start:stop], axis=1)
                 block = np.zeros((missing.sum(), stop - start))
-                block[:, classifier.classes_] = classifier.predict_proba(others)
-                completed[missing, start:stop] = block
-        return completed
-
-
-def table_max_features(n_encoded, groups):
-    """Predictors drawn per split by the "forest" member's regressors on a
-    mixed table: the square root of the *table's* other columns, as
-    MissForest draws them on a table with factors, not of the encoded ones
-    (a one-hot block is one column). On credit_data's development masks
-    this took the forest from 6.0 to 4.1 s a fit (13 columns, 26 encoded)
-    for a numeric RMSE of 0.1119 against 0.1112 and a categorical accuracy
-    of 0.741 against 0.739 (``benchmarks/results/mixed/search.md``)."""
-    n_columns = n_encoded - sum(stop - start - 1 for start, stop in groups)
-    return max(1, int(np.sqrt(n_columns - 1)))
+                block[:, classifier.classes_] = classifier.predict_proba(
+                    self._predictors(completed[missing], group)
+                )
+                out[missing, start:stop] = block
+        return out
 
 
 def member_classifier(name, trees, seed):
@@ -299,12 +332,20 @@ class MemberFits:
         shape, seed = self._X01.shape, self._seed
         if self._groups is None:
             return make_member(name, shape, seed, trees=trees)
-        imputer = make_member(
-            name, shape, seed, trees=trees, skip_complete=True,
-            max_features=table_max_features(shape[1], self._groups),
-        )
+        # Trees take a categorical column as one ordinal code (see
+        # MixedMember); the "iterative" member's linear models and KNN's
+        # distances take its one-hot block.
+        if name == "forest":
+            n_columns = shape[1] - sum(stop - start - 1 for start, stop in self._groups)
+            imputer = make_member(
+                name, (shape[0], n_columns), seed, trees=trees, skip_complete=True,
+                min_samples_leaf=ORDINAL_FOREST_LEAF,
+            )
+        else:
+            imputer = make_member(name, shape, seed, trees=trees, skip_complete=True)
         trees = min(trees or FOREST_TREES, FOREST_TREES)
-        return MixedMember(imputer, self._groups, member_classifier(name, trees, seed))
+        classifier = member_classifier(name, trees, seed)
+        return MixedMember(imputer, self._groups, classifier, ordinal=name == "forest")
 
     def prune(self, target, mixed=None):
         """Keep the members whose largest weight in the blend of the members
