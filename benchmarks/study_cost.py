@@ -30,9 +30,13 @@ of 10 trees" a forest of 10 trees for the weight and one of 30 refitted.
 The rows "forest not refitted, stop on the blend, patience k" ran at commit
 fdc08a1: the forest fitted once (held-out entries hidden), the networks
 stopped when the blend's held-out RMSE had not improved for ``k`` epochs.
+The rows "MisGAN forest leaves of n rows" (at the defaults of commit
+aaaed24) give the forest's regression trees leaves of at least ``n`` rows
+instead of 2, as MissForest's randomForest (5) does.
 """
 
 import argparse
+from functools import partial
 
 import pandas as pd
 
@@ -53,8 +57,9 @@ SEEDS = (100, 101, 102)
 
 
 class _Patched(TransformerMixin, BaseEstimator):
-    """``estimator`` fitted with module constants of
-    :mod:`skgan.impute._blend` (the forest's size) set to ``patches``."""
+    """``estimator`` fitted with module attributes of
+    :mod:`skgan.impute._blend` (the forest's size, or ``make_member``
+    itself) set to ``patches``."""
 
     def __init__(self, estimator, patches):
         self.estimator = estimator
@@ -86,6 +91,15 @@ VARIANTS = {
             )
         )
         for trees, rounds in [(30, 4), (20, 5), (50, 4)]
+    },
+    **{
+        f"MisGAN forest leaves of {leaf} rows": (
+            lambda seed, leaf=leaf: _Patched(
+                MisGANImputer(random_state=seed),
+                {"make_member": partial(_blend.make_member, min_samples_leaf=leaf)},
+            )
+        )
+        for leaf in (1, 2, 5)
     },
 }
 

@@ -66,7 +66,10 @@ SHARED_DOCS = {
         weight in the blend of the members alone is below 0.05 is dropped
         (weight 0, never run), and so are the networks below that weight
         in the final blend; the other members are refitted on every
-        observed entry.
+        observed entry. On a mixed table the members model the numeric
+        columns, and the forest (its trees see a categorical column as one
+        ordinal code) and the iterative member classify the categorical
+        ones (see :ref:`mixed`).
         None or ``()`` uses the networks alone, as the paper does.
         :meth:`multiple_imputations` draws from the networks alone.""",
     "heldout_attributes": """heldout_rmse_ : float
