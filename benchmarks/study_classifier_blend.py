@@ -23,6 +23,8 @@ the same fit, the library unchanged: among the members' average and each
 member alone, the one with the lowest balanced log-loss on the fit's
 held-out labeled rows is weighed against ``C`` as the default weighs the
 average (the inputs of the fit's last ``fit_blend`` call are recorded).
+"blend, members chosen by held-out macro-F1" is the same with the
+candidate of the highest macro-F1 on those rows (ties to the average).
 "blend, members weighted on out-of-fold predictions" (``--out-of-fold``)
 refits the members 5 times per split, each time without a fifth of the
 labeled rows, so that every labeled row gets out-of-fold probabilities;
@@ -50,6 +52,7 @@ from skgan.semi_supervised._blend import _probabilities, balanced_weights, log_l
 DATASETS = ("breast", "wine", "credit_data", "madelon-like")
 DEFAULT_DATASETS = ("breast", "wine", "credit_data")
 SELECTED = "blend, members chosen by held-out log-loss"
+SELECTED_F1 = "blend, members chosen by held-out macro-F1"
 OUT_OF_FOLD = "blend, members weighted on out-of-fold predictions"
 REPEATS = (100, 101, 102)
 
@@ -74,14 +77,22 @@ def weight_of_c(network_proba, candidate, codes):
     return two_way.weights_["network"]
 
 
-def selected_members(network_proba, members, member_predictions, codes):
+def selected_members(network_proba, members, member_predictions, codes, criterion="log_loss"):
     """``(name, weight of C)``: the candidate among the members' average and
-    each member whose balanced held-out log-loss is lowest, and C's weight
-    against it."""
+    each member with the lowest balanced held-out log-loss (``criterion=
+    "f1"``: the highest held-out macro-F1, ties to the average), and C's
+    weight against it."""
     candidates = {"average": np.mean([member_predictions[k] for k in members], axis=0)}
     candidates.update({k: member_predictions[k] for k in members})
-    weights = balanced_weights(codes, network_proba.shape[1])
-    name = min(candidates, key=lambda k: log_loss(candidates[k], codes, weights))
+    if criterion == "f1":
+        def score(k):
+            return -f1_score(codes, candidates[k].argmax(axis=1), average="macro")
+    else:
+        weights = balanced_weights(codes, network_proba.shape[1])
+
+        def score(k):
+            return log_loss(candidates[k], codes, weights)
+    name = min(candidates, key=score)
     return name, weight_of_c(network_proba, candidates[name], codes)
 
 
@@ -112,7 +123,7 @@ def out_of_fold_weights(clf, X, y_partial, seed, n_splits=5):
 def _scores(clf, X, y, label, recorded, member_weights=None):
     """Macro-F1 of the blend, of each member and network alone, of the
     members with equal weights and of the selection candidate, on rows
-    ``X`` with labels ``y``; and the name the selection chose."""
+    ``X`` with labels ``y``; and the names the selections chose."""
     X01, observed = clf._scaled(X, np.isnan(X))
     X01_nan = np.where(observed, X01, np.nan)
     probas = {"network": clf._network_proba(X01, observed)}
@@ -125,9 +136,14 @@ def _scores(clf, X, y, label, recorded, member_weights=None):
     def with_c(network_weight, members_proba):
         return network_weight * probas["network"] + (1 - network_weight) * members_proba
 
-    selected, network_weight = selected_members(*recorded.last)
-    chosen = probas["members, equal weights"] if selected == "average" else probas[selected]
-    probas[SELECTED] = with_c(network_weight, chosen)
+    selections = {
+        row: selected_members(*recorded.last, criterion=criterion)
+        for row, criterion in ((SELECTED, "log_loss"), (SELECTED_F1, "f1"))
+    }
+    for row, (name, network_weight) in selections.items():
+        chosen = probas["members, equal weights"] if name == "average" else probas[name]
+        probas[row] = with_c(network_weight, chosen)
+    selected = {row: name for row, (name, _) in selections.items()}
     if member_weights is not None:
         network_proba, _, member_predictions, codes = recorded.last
         combined = sum(w * member_predictions[k] for k, w in member_weights.items())
