@@ -332,20 +332,19 @@ class MemberFits:
         shape, seed = self._X01.shape, self._seed
         if self._groups is None:
             return make_member(name, shape, seed, trees=trees)
-        # Trees take a categorical column as one ordinal code (see
-        # MixedMember); the "iterative" member's linear models and KNN's
-        # distances take its one-hot block.
-        if name == "forest":
-            n_columns = shape[1] - sum(stop - start - 1 for start, stop in self._groups)
-            imputer = make_member(
-                name, (shape[0], n_columns), seed, trees=trees, skip_complete=True,
-                min_samples_leaf=ORDINAL_FOREST_LEAF,
-            )
-        else:
-            imputer = make_member(name, shape, seed, trees=trees, skip_complete=True)
+        # Trees take a categorical column as one ordinal code, so they see
+        # the table's columns (see MixedMember); the "iterative" member's
+        # linear models and KNN's distances take its one-hot block.
+        ordinal = name == "forest"
+        if ordinal:
+            shape = (shape[0], shape[1] - sum(stop - start - 1 for start, stop in self._groups))
+        imputer = make_member(
+            name, shape, seed, trees=trees, skip_complete=True,
+            min_samples_leaf=ORDINAL_FOREST_LEAF if ordinal else FOREST_LEAF,
+        )
         trees = min(trees or FOREST_TREES, FOREST_TREES)
         classifier = member_classifier(name, trees, seed)
-        return MixedMember(imputer, self._groups, classifier, ordinal=name == "forest")
+        return MixedMember(imputer, self._groups, classifier, ordinal=ordinal)
 
     def prune(self, target, mixed=None):
         """Keep the members whose largest weight in the blend of the members
