@@ -114,14 +114,25 @@ def test_members_impute_held_out_entries_hidden_then_are_refitted(monkeypatch):
     monkeypatch.setattr(_blend, "MIN_MEMBER_WEIGHT", 0.0)
     X_missing = _linear()[1]
     fits = []
-    fitted = _blend._fitted
+    heldout, refit = _blend.MemberFits._heldout_predictions, _blend.MemberFits.refit
 
-    def record(name, member, X01, rng):
-        trees = member.estimator.n_estimators if name == "forest" else None
-        fits.append((name, int(np.isnan(X01).sum()), trees))
-        return fitted(name, member, X01, rng)
+    def trees(name, member):
+        return member.estimator.n_estimators if name == "forest" else None
 
-    monkeypatch.setattr(_blend, "_fitted", record)
+    def record_heldout(self, name, member, X_fit, held):
+        fits.append((name, int(np.isnan(X_fit).sum()), trees(name, member)))
+        return heldout(self, name, member, X_fit, held)
+
+    def record_refit(self):
+        fitted = refit(self)
+        fits.extend(
+            (name, int(np.isnan(self._X01).sum()), trees(name, member))
+            for name, member in fitted.items()
+        )
+        return fitted
+
+    monkeypatch.setattr(_blend.MemberFits, "_heldout_predictions", record_heldout)
+    monkeypatch.setattr(_blend.MemberFits, "refit", record_refit)
     imputer = MisGANImputer(validation_fraction=0.3, **FAST).fit(X_missing)
     missing = int(np.isnan(X_missing).sum())
     held_hidden = fits[0][1]
@@ -135,6 +146,30 @@ def test_members_impute_held_out_entries_hidden_then_are_refitted(monkeypatch):
         ("forest", missing, 4),
     ]
     assert imputer.blend_.members_["forest"].estimator.n_estimators == 4
+
+
+@pytest.mark.parametrize("name", _blend.BLEND_MEMBERS)
+def test_held_out_predictions_are_the_members_imputations(name):
+    # The held-out entries are imputed without a second pass over the table
+    # (fit_transform; KNN on the rows holding them): the same values as the
+    # member fitted on the table with them hidden, then imputing it.
+    X01 = _linear()[1]
+    X01 = (X01 - np.nanmin(X01, axis=0)) / np.ptp(np.nan_to_num(X01), axis=0)
+    held = ~np.isnan(X01) & (np.random.default_rng(0).random(X01.shape) < 0.1)
+    X_fit = np.where(held, np.nan, X01)
+    fits = _blend.MemberFits((name,), X01, held, seed=0)
+    member = _blend.make_member(name, X01.shape, 0, trees=_blend.HELDOUT_FOREST_TREES)
+    expected = member.fit(X_fit).transform(X_fit)[held]
+    np.testing.assert_allclose(fits.predictions[name], expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "n_samples, leaf", [(500, _blend.FOREST_LEAF), (_blend.FINE_LEAF_ROWS, 1)]
+)
+def test_forest_leaves_shrink_to_one_row_on_tables_with_many_rows(n_samples, leaf):
+    member = _blend.make_member("forest", (n_samples, 8), 0)
+    assert member.estimator.min_samples_leaf == leaf
+    assert _blend.make_member("forest", (n_samples, 8), 0, min_samples_leaf=5).estimator.min_samples_leaf == 5
 
 
 def test_members_the_blend_hardly_uses_are_dropped(monkeypatch):

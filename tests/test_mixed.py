@@ -500,6 +500,14 @@ def test_ordinal_member_restores_numbers_and_categories():
     np.testing.assert_allclose(out[50:100, 1:4].sum(axis=1), 1.0)
     observed = ~np.isnan(X_missing)
     np.testing.assert_array_equal(out[observed], X[observed])
+    # fit_transform (the held-out entries' imputation) imputes as transform.
+    again = MixedMember(
+        make_member("forest", (300, 3), 0, skip_complete=True),
+        [(1, 4)],
+        ExtraTreesClassifier(n_estimators=20, random_state=0),
+        ordinal=True,
+    ).fit_transform(X_missing)
+    np.testing.assert_allclose(again, out, rtol=1e-12, atol=1e-12)
 
 
 def test_misgan_sample_decodes_mixed_rows():

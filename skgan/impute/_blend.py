@@ -43,13 +43,20 @@ FOREST_MAX_ROWS = 20000
 #: hidden, whose imputations of them give its weight; the member kept is
 #: refitted on every observed entry with ``FOREST_TREES``.
 HELDOUT_FOREST_TREES = 10
-#: Rows per leaf of the "forest" member's regression trees, at least: 2 on a
-#: numeric table; 5 on a mixed one, where the trees see the categorical
-#: columns as ordinal codes (MissForest's randomForest stops its regression
-#: trees at 5 rows a node). On the mixed tables' development masks the
-#: larger leaves were better on credit_data and births14 and cost less
+#: Rows per leaf of the "forest" member's regression trees, at least, on a
+#: numeric table: 2, or 1 (scikit-learn's default) on tables of at least
+#: ``FINE_LEAF_ROWS`` rows. On development masks leaves of one row took
+#: letter (20000 rows) from 0.0637 to 0.0607 RMSE at 3% more fit time, but
+#: moved the smaller tables by 0.0003 at most either way while the forest,
+#: most of a fit there, took 16% longer on breast cancer
+#: (``benchmarks/results/study_cost.md``).
+FOREST_LEAF, FINE_FOREST_LEAF, FINE_LEAF_ROWS = 2, 1, 10000
+#: The same on a mixed table, where the trees see the categorical columns as
+#: ordinal codes (MissForest's randomForest stops its regression trees at 5
+#: rows a node). On the mixed tables' development masks the larger leaves
+#: were better on credit_data and births14 and cost less
 #: (``benchmarks/results/mixed/search.md``).
-FOREST_LEAF, ORDINAL_FOREST_LEAF = 2, 5
+ORDINAL_FOREST_LEAF = 5
 #: A member whose weight in the blend of the members alone stays below this
 #: on every column is dropped before the networks train: it is neither
 #: refitted nor run by ``transform`` (KNN's imputation of 20000 rows takes
@@ -70,13 +77,19 @@ BLEND_MEMBERS = ("iterative", "knn", "forest")
 MOST_FREQUENT = "most_frequent"
 
 
+def forest_leaf(n_samples):
+    """Rows per leaf of the numeric "forest" member's trees on a table of
+    ``n_samples`` rows."""
+    return FINE_FOREST_LEAF if n_samples >= FINE_LEAF_ROWS else FOREST_LEAF
+
+
 def make_member(
-    name, shape, seed, *, trees=None, skip_complete=False, min_samples_leaf=FOREST_LEAF
+    name, shape, seed, *, trees=None, skip_complete=False, min_samples_leaf=None
 ):
     """The scikit-learn imputer blended under ``name`` for a table of
     ``shape`` (the "forest" with at most ``trees`` trees per feature,
-    default ``FOREST_TREES``, and leaves of ``min_samples_leaf`` rows;
-    ``skip_complete`` as IterativeImputer's)."""
+    default ``FOREST_TREES``, and leaves of ``min_samples_leaf`` rows,
+    default :func:`forest_leaf`; ``skip_complete`` as IterativeImputer's)."""
     trees = min(trees or FOREST_TREES, FOREST_TREES)
     n_samples, n_features = shape
     predictors = None if n_features <= MAX_PREDICTORS else MAX_PREDICTORS
@@ -96,7 +109,7 @@ def make_member(
                 np.clip(FOREST_MAX_TREES // (FOREST_ROUNDS * n_features), 1, trees)
             ),
             max_features="sqrt",
-            min_samples_leaf=min_samples_leaf,
+            min_samples_leaf=min_samples_leaf or forest_leaf(n_samples),
             # Large tables: each tree learns from a bootstrap sample of
             # FOREST_MAX_ROWS rows, not from every row.
             bootstrap=n_samples > FOREST_MAX_ROWS,
@@ -249,6 +262,19 @@ class MixedMember:
         return np.delete(completed, np.s_[slice(*self.groups[group])], axis=1)
 
     def fit(self, X01):
+        if self.classifier is None:
+            self._fit_encoding(X01)
+            self.member.fit(self._member_input(X01))
+        else:
+            self._fit_completed(X01)
+        return self
+
+    def fit_transform(self, X01):
+        """``fit(X01).transform(X01)``, without imputing ``X01`` twice (the
+        member's ``fit_transform`` imputes it as its ``transform`` would)."""
+        return self._completed_output(self._fit_completed(X01), X01)
+
+    def _fit_encoding(self, X01):
         one_hot = np.zeros(X01.shape[1], dtype=bool)
         for start, stop in self.groups:
             one_hot[start:stop] = True
@@ -256,10 +282,14 @@ class MixedMember:
         self.fill_ = np.full(X01.shape[1], np.nan)
         self.fill_[one_hot] = np.nan_to_num(np.nanmean(X01[:, one_hot], axis=0))
         self.classifiers_ = []
-        if self.classifier is None:
-            self.member.fit(self._member_input(X01))
-            return self
+
+    def _fit_completed(self, X01):
+        """Fit the member and the classifiers; returns the member's
+        imputation of ``X01``."""
+        self._fit_encoding(X01)
         completed = self.member.fit_transform(self._member_input(X01))
+        if self.classifier is None:
+            return completed
         for group, (start, stop) in enumerate(self.groups):
             observed = ~np.isnan(X01[:, start])
             codes = np.argmax(X01[observed, start:stop], axis=1)
@@ -268,10 +298,14 @@ class MixedMember:
                 continue
             others = self._predictors(completed[observed], group)
             self.classifiers_.append(clone(self.classifier).fit(others, codes))
-        return self
+        return completed
 
     def transform(self, X01):
-        completed = self.member.transform(self._member_input(X01))
+        return self._completed_output(self.member.transform(self._member_input(X01)), X01)
+
+    def _completed_output(self, completed, X01):
+        """The member's imputation ``completed`` of ``X01`` in the columns of
+        ``X01``, the categorical columns' probabilities where missing."""
         out = self._encoded(completed, X01)
         for group, ((start, stop), classifier) in enumerate(zip(self.groups, self.classifiers_)):
             missing = np.isnan(X01[:, start])
@@ -325,8 +359,23 @@ class MemberFits:
                     self.predictions[name] = np.empty(0)
                     continue
                 heldout = self._member(name, trees=HELDOUT_FOREST_TREES)
-                fitted = _fitted(name, heldout, X_fit, self._rng)
-                self.predictions[name] = fitted.transform(X_fit)[held]
+                self.predictions[name] = self._heldout_predictions(
+                    name, heldout, X_fit, held
+                )
+
+    def _heldout_predictions(self, name, member, X_fit, held):
+        """``member``, fitted on ``X_fit``, imputing its ``held`` entries.
+
+        The round-robin members impute the table they learn from in
+        ``fit_transform`` as their ``transform`` would, so the held-out
+        entries cost no second pass; KNN (its ``fit`` stores the donors)
+        imputes only the rows that hold a held-out entry.
+        """
+        if name != "knn":
+            return member.fit_transform(X_fit)[held]
+        rows = held.any(axis=1)
+        fitted = _fitted(name, member, X_fit, self._rng)
+        return fitted.transform(X_fit[rows])[held[rows]]
 
     def _member(self, name, trees=None):
         shape, seed = self._X01.shape, self._seed
@@ -340,7 +389,7 @@ class MemberFits:
             shape = (shape[0], shape[1] - sum(stop - start - 1 for start, stop in self._groups))
         imputer = make_member(
             name, shape, seed, trees=trees, skip_complete=True,
-            min_samples_leaf=ORDINAL_FOREST_LEAF if ordinal else FOREST_LEAF,
+            min_samples_leaf=ORDINAL_FOREST_LEAF if ordinal else None,
         )
         trees = min(trees or FOREST_TREES, FOREST_TREES)
         classifier = member_classifier(name, trees, seed)

@@ -6,7 +6,8 @@ members', on the development masks SEEDS (comma-separated), with the skgan
 of the checkout CHECKOUT (a git worktree of the revision to measure); prints
 the whole fit, the forest member's fits, the numeric RMSE and the
 categorical accuracy, means over the seeds. ``LEAF=n`` in the environment
-sets the rows per leaf of the forest's regression trees on a mixed table.
+sets the rows per leaf of the forest's regression trees on a mixed table,
+``CLEAF=n`` those of its classifiers of the categorical columns.
 """
 import os
 import sys
@@ -37,6 +38,16 @@ if os.environ.get("LEAF"):
         return member
 
     B.make_member = leafy_member
+if os.environ.get("CLEAF"):
+    member_classifier = B.member_classifier
+
+    def leafy_classifier(name, trees, seed):
+        classifier = member_classifier(name, trees, seed)
+        if name == "forest":
+            classifier.set_params(min_samples_leaf=int(os.environ["CLEAF"]))
+        return classifier
+
+    B.member_classifier = leafy_classifier
 fitted = B._fitted
 
 
