@@ -56,7 +56,8 @@ SHARED_DOCS = {
         "iterative" is :class:`~sklearn.impute.IterativeImputer`, "forest"
         the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
         (MissForest kept small: 4 rounds of 30 trees, fewer trees from 76
-        features on, each tree on at most 20000 rows), both with at most 50
+        features on, each tree on at most 20000 rows, leaves of 2 rows, of
+        1 on tables of 10000 rows or more), both with at most 50
         predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
         (at most 5000 donor rows), all in the networks' [0, 1] scale. Each
         imputes the held-out entries from the rest, as the networks do, and
