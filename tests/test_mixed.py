@@ -487,12 +487,15 @@ def test_ordinal_member_restores_numbers_and_categories():
     X_missing = X.copy()
     X_missing[:50, 4] = np.nan
     X_missing[50:100, 1:4] = np.nan
-    member = MixedMember(
-        make_member("forest", (300, 3), 0, skip_complete=True),
-        [(1, 4)],
-        ExtraTreesClassifier(n_estimators=20, random_state=0),
-        ordinal=True,
-    ).fit(X_missing)
+    def ordinal_member():
+        return MixedMember(
+            make_member("forest", (300, 3), 0, skip_complete=True),
+            [(1, 4)],
+            ExtraTreesClassifier(n_estimators=20, random_state=0),
+            ordinal=True,
+        )
+
+    member = ordinal_member().fit(X_missing)
     assert member.member.n_features_in_ == 3
     out = member.transform(X_missing)
     assert np.abs(out[:50, 4] - X[:50, 4]).max() < 0.1
@@ -501,12 +504,7 @@ def test_ordinal_member_restores_numbers_and_categories():
     observed = ~np.isnan(X_missing)
     np.testing.assert_array_equal(out[observed], X[observed])
     # fit_transform (the held-out entries' imputation) imputes as transform.
-    again = MixedMember(
-        make_member("forest", (300, 3), 0, skip_complete=True),
-        [(1, 4)],
-        ExtraTreesClassifier(n_estimators=20, random_state=0),
-        ordinal=True,
-    ).fit_transform(X_missing)
+    again = ordinal_member().fit_transform(X_missing)
     np.testing.assert_allclose(again, out, rtol=1e-12, atol=1e-12)
 
 
