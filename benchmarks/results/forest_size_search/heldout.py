@@ -1,5 +1,5 @@
 import sys
-sys.path.insert(0, "/work/main/benchmarks")
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 from _common import impute_on_masks
 from study_blended import make_task
 from study_cost import _Patched

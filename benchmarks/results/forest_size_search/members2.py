@@ -1,6 +1,6 @@
 import sys, time
 import numpy as np
-sys.path.insert(0, "/work/main/benchmarks")
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 from _common import _missforest_style, rmse, one_thread
 from study_blended import make_task
 from skgan.impute import _blend

@@ -1,6 +1,6 @@
 import sys, time, warnings, cProfile, pstats, io
 warnings.filterwarnings("ignore")
-sys.path.insert(0, "/work/main/benchmarks")
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 from study_blended import make_task
 from _common import one_thread
 from skgan import MisGANImputer
