@@ -15,9 +15,10 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _small_forest_member(monkeypatch):
-    """The GAN imputers' "forest" blend member with 3 trees instead of 30:
+    """The GAN imputers' "forest" blend member with 3 trees instead of 50 (30 on mixed tables):
     tests check behaviour, and 30 trees x 5 rounds x 2 fits per imputer fit
     would triple the suite's time (``benchmarks/`` measures quality)."""
     from skgan.impute import _blend
 
     monkeypatch.setattr(_blend, "FOREST_TREES", 3)
+    monkeypatch.setattr(_blend, "ORDINAL_FOREST_TREES", 3)

@@ -172,6 +172,18 @@ def test_forest_leaves_shrink_to_one_row_on_tables_with_many_rows(n_samples, lea
     assert _blend.make_member("forest", (n_samples, 8), 0, min_samples_leaf=5).estimator.min_samples_leaf == 5
 
 
+def test_forest_takes_every_feature_as_predictor_up_to_a_hundred():
+    # Its trees draw sqrt(predictors) a split, so only the linear member
+    # keeps to the MAX_PREDICTORS nearest features on a 60-feature table.
+    shape = (100, 60)
+    assert _blend.make_member("forest", shape, 0).n_nearest_features is None
+    assert _blend.make_member("iterative", shape, 0).n_nearest_features == _blend.MAX_PREDICTORS
+    wide = _blend.make_member("forest", (100, _blend.FOREST_ALL_PREDICTORS + 1), 0)
+    assert wide.n_nearest_features == _blend.MAX_PREDICTORS
+    assert wide.max_iter == _blend.FOREST_ROUNDS
+    assert _blend.make_member("forest", shape, 0, rounds=7).max_iter == 7
+
+
 def test_members_the_blend_hardly_uses_are_dropped(monkeypatch):
     # On exactly linear data IterativeImputer takes nearly all the weight of
     # the members' blend: the others are neither refitted nor run, and

@@ -467,12 +467,15 @@ def test_forest_member_sees_categorical_columns_as_codes():
     forest = imputer.blend_.members_["forest"]
     assert forest.ordinal and forest.member.n_features_in_ == 4  # 13 encoded columns
     assert forest.member.estimator.min_samples_leaf == _blend.ORDINAL_FOREST_LEAF
+    assert forest.member.max_iter == _blend.ORDINAL_FOREST_ROUNDS != _blend.FOREST_ROUNDS
+    assert forest.member.estimator.n_estimators == _blend.ORDINAL_FOREST_TREES
     (classifier,) = forest.classifiers_
     assert classifier.n_features_in_ == 3
     numeric = frame.drop(columns="c")
     imputer = MisGANImputer(max_iter=1, blend_with=("forest",), random_state=0).fit(numeric)
     trees = imputer.blend_.members_["forest"].estimator
     assert trees.max_features == "sqrt" and trees.min_samples_leaf == _blend.FOREST_LEAF == 2
+    assert imputer.blend_.members_["forest"].max_iter == _blend.FOREST_ROUNDS
 
 
 def test_ordinal_member_restores_numbers_and_categories():

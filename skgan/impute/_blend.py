@@ -34,8 +34,16 @@ KNN_MAX_DONORS = 5000
 #: Size of the "forest" member: trees per feature and round-robin rounds,
 #: with fewer trees on wide tables so that one fit grows at most
 #: ``FOREST_MAX_TREES`` (a 500-feature table would otherwise take an hour).
-FOREST_TREES, FOREST_ROUNDS = 30, 4
+#: On development masks 50 trees and 3 rounds beat 30 and 4 on wine,
+#: spambase and letter at about the same cost
+#: (``benchmarks/results/study_cost.md``, "The forest's size").
+FOREST_TREES, FOREST_ROUNDS = 50, 3
 FOREST_MAX_TREES = 9000
+#: The forest's regression trees draw the square root of their predictors
+#: at each split, so up to this many features every other one is a
+#: predictor (``MAX_PREDICTORS`` above it): on spambase's 57 columns the
+#: 50 nearest ones cost as much and imputed worse.
+FOREST_ALL_PREDICTORS = 100
 #: Rows each tree of the "forest" member learns from, at most (a bootstrap
 #: sample of that size on larger tables): its cost grows with the rows.
 FOREST_MAX_ROWS = 20000
@@ -57,6 +65,9 @@ FOREST_LEAF, FINE_FOREST_LEAF, FINE_LEAF_ROWS = 2, 1, 10000
 #: were better on credit_data and births14 and cost less
 #: (``benchmarks/results/mixed/search.md``).
 ORDINAL_FOREST_LEAF = 5
+#: Trees per feature and rounds of the forest on a mixed table, chosen with
+#: it on the mixed tables' development masks.
+ORDINAL_FOREST_TREES, ORDINAL_FOREST_ROUNDS = 30, 4
 #: A member whose weight in the blend of the members alone stays below this
 #: on every column is dropped before the networks train: it is neither
 #: refitted nor run by ``transform`` (KNN's imputation of 20000 rows takes
@@ -84,13 +95,16 @@ def forest_leaf(n_samples):
 
 
 def make_member(
-    name, shape, seed, *, trees=None, skip_complete=False, min_samples_leaf=None
+    name, shape, seed, *, trees=None, rounds=None, skip_complete=False,
+    min_samples_leaf=None,
 ):
     """The scikit-learn imputer blended under ``name`` for a table of
     ``shape`` (the "forest" with at most ``trees`` trees per feature,
-    default ``FOREST_TREES``, and leaves of ``min_samples_leaf`` rows,
-    default :func:`forest_leaf`; ``skip_complete`` as IterativeImputer's)."""
+    default ``FOREST_TREES``, ``rounds`` rounds, default ``FOREST_ROUNDS``,
+    and leaves of ``min_samples_leaf`` rows, default :func:`forest_leaf`;
+    ``skip_complete`` as IterativeImputer's)."""
     trees = min(trees or FOREST_TREES, FOREST_TREES)
+    rounds = rounds or FOREST_ROUNDS
     n_samples, n_features = shape
     predictors = None if n_features <= MAX_PREDICTORS else MAX_PREDICTORS
     if name == "iterative":
@@ -101,13 +115,13 @@ def make_member(
             random_state=seed,
         )
     if name == "forest":
-        # MissForest (Stekhoven and Buehlmann, 2012) kept small: 30 trees and
-        # 4 rounds instead of 100 and 10 (5 rounds measured no better on
+        # MissForest (Stekhoven and Buehlmann, 2012) kept small: 50 trees and
+        # 3 rounds instead of 100 and 10 (more rounds measured no better on
         # development masks: benchmarks/results/study_cost.md).
+        if n_features <= FOREST_ALL_PREDICTORS:
+            predictors = None
         trees = ExtraTreesRegressor(
-            n_estimators=int(
-                np.clip(FOREST_MAX_TREES // (FOREST_ROUNDS * n_features), 1, trees)
-            ),
+            n_estimators=int(np.clip(FOREST_MAX_TREES // (rounds * n_features), 1, trees)),
             max_features="sqrt",
             min_samples_leaf=min_samples_leaf or forest_leaf(n_samples),
             # Large tables: each tree learns from a bootstrap sample of
@@ -118,7 +132,7 @@ def make_member(
         )
         return IterativeImputer(
             trees,
-            max_iter=FOREST_ROUNDS,
+            max_iter=rounds,
             n_nearest_features=predictors,
             keep_empty_features=True,
             skip_complete=skip_complete,
@@ -387,11 +401,14 @@ class MemberFits:
         ordinal = name == "forest"
         if ordinal:
             shape = (shape[0], shape[1] - sum(stop - start - 1 for start, stop in self._groups))
+        trees = min(trees or ORDINAL_FOREST_TREES, ORDINAL_FOREST_TREES)
         imputer = make_member(
             name, shape, seed, trees=trees, skip_complete=True,
-            min_samples_leaf=ORDINAL_FOREST_LEAF if ordinal else None,
+            **(
+                dict(rounds=ORDINAL_FOREST_ROUNDS, min_samples_leaf=ORDINAL_FOREST_LEAF)
+                if ordinal else {}
+            ),
         )
-        trees = min(trees or FOREST_TREES, FOREST_TREES)
         classifier = member_classifier(name, trees, seed)
         return MixedMember(imputer, self._groups, classifier, ordinal=ordinal)
 
