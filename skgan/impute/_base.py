@@ -55,10 +55,11 @@ SHARED_DOCS = {
     "blend_with": """scikit-learn imputers blended with the networks (not in the paper):
         "iterative" is :class:`~sklearn.impute.IterativeImputer`, "forest"
         the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
-        (MissForest kept small: 4 rounds of 30 trees, fewer trees from 76
+        (MissForest kept small: 3 rounds of 50 trees, fewer trees from 61
         features on, each tree on at most 20000 rows, leaves of 2 rows, of
-        1 on tables of 10000 rows or more), both with at most 50
-        predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
+        1 on tables of 10000 rows or more; every other feature a predictor
+        up to 100 features, the 50 nearest above), the first with at most
+        50 predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
         (at most 5000 donor rows), all in the networks' [0, 1] scale. Each
         imputes the held-out entries from the rest, as the networks do, and
         the weights ``w >= 0`` minimise the squared error of ``w_0 G +

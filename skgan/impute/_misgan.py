@@ -186,7 +186,7 @@ class MisGANImputer(BaseGANImputer):
     ``learning_rate=1e-4``, ``early_stopping=False``), trains too slowly for
     the default budget: on the benchmark's 20%% MCAR masks it scored RMSE
     0.169 on breast cancer and 0.284 on wine, worse than the mean (0.144
-    and 0.210), against 0.049 and 0.147 with the defaults; with the adversarial terms off
+    and 0.210), against 0.049 and 0.146 with the defaults; with the adversarial terms off
     (``adversarial=False``) the defaults score the same, so on these tables
     the accuracy comes from the blend
     (``benchmarks/results/blended/imputation_tables.md``).
