@@ -244,7 +244,7 @@ def test_max_anchors_caps_the_convex_generator():
     X_res, y_res = sampler.fit_resample(X, y)
     anchors = sampler.anchor_indices_[1]
     assert len(anchors) == 10 and (y[anchors] == 1).all()
-    assert sampler.networks_["generator"].igus[0][0].out_features == 10
+    assert sampler.networks_["generator"].n_anchors(0) == 10
     for i in range(len(X), len(X_res), 11):
         distance, mass = _convex_residual(X_res[i], X[anchors])
         assert distance < 1e-6 and mass < 1e-6

@@ -63,7 +63,7 @@ def _answer(estimator, X):
     """What a fitted estimator answers on ``X`` (its fitted state for GAMO's
     resampler, which answers nothing after the fit)."""
     if isinstance(estimator, GAMOResampler):
-        return estimator.networks_["generator"].state_dict()["anchors_0"].numpy()
+        return estimator.networks_["generator"].state_dict()["anchor_rows"].numpy()
     if hasattr(estimator, "predict_proba"):
         return estimator.predict_proba(X)
     return estimator.transform(X)

@@ -143,68 +143,94 @@ class ConvexGenerator(nn.Module):
             ),
             nn.BatchNorm1d(width, dtype=torch.float32),
         )
-        self.igus = nn.ModuleList(
-            make_mlp([width, len(a)], generator=generator) for a in anchors
-        )
-        for k, a in enumerate(anchors):
-            self.register_buffer(f"anchors_{k}", a)
-            if self.local:
-                self.register_buffer(f"neighbours_{k}", neighbours[k])
+        # The IGUs as one layer: rows offsets[k]:offsets[k + 1] of its weight
+        # are IGU_k's, each initialised as a layer of its own; the anchors
+        # stacked the same way. One layer lets a batch of rows of every class
+        # go through the generator in a few tensor operations, not a few per
+        # class (on a 10-class table most of a fit's time is such overhead).
+        igus = [make_mlp([width, len(a)], generator=generator)[0] for a in anchors]
+        self.igu_weight = nn.Parameter(torch.cat([igu.weight.detach() for igu in igus]))
+        self.igu_bias = nn.Parameter(torch.cat([igu.bias.detach() for igu in igus]))
+        sizes = torch.tensor([len(a) for a in anchors])
+        self.register_buffer("sizes", sizes)
+        self.register_buffer("offsets", torch.cat([sizes.new_zeros(1), sizes.cumsum(0)]))
+        self.register_buffer("anchor_rows", torch.cat(anchors))
+        if self.local:
+            hood, valid = _stacked_neighbourhoods(neighbours, self.offsets)
+            self.register_buffer("hood", hood)
+            self.register_buffer("hood_valid", valid)
+
+    def n_anchors(self, k):
+        """``K_k``, the number of anchor rows of class ``k``."""
+        return int(self.sizes[k])
 
     def anchors(self, k):
         """The ``(K_k, n_features)`` anchor rows of class ``k``."""
-        return getattr(self, f"anchors_{k}")
+        return self.anchor_rows[self.offsets[k] : self.offsets[k + 1]]
 
-    def neighbourhoods(self, k, seeds):
-        """Anchor indices ``(len(seeds), m_k)`` each seed may combine."""
-        return getattr(self, f"neighbours_{k}")[seeds]
-
-    def draw_seeds(self, counts, rt):
-        """One uniformly drawn seed anchor per row and class (``None`` when
-        every row combines all anchors)."""
+    def draw_seeds(self, labels, rt):
+        """One seed anchor per row, drawn uniformly among the anchors of its
+        class ``labels`` (an index within the class; ``None`` when every row
+        combines all anchors)."""
         if not self.local:
             return None
-        return [rt.randint(len(self.anchors(k)), n) for k, n in enumerate(counts)]
+        # In float64, u * K_k < K_k for every float32 u < 1.
+        return (rt.rand(len(labels)).double() * self.sizes[labels]).long()
 
-    def local_softmax(self, k, logits, seeds):
-        """Softmax of class ``k``'s IGU logits over each seed's neighbourhood:
-        the ``(len(seeds), m_k)`` weights and the anchor indices they weigh."""
-        index = self.neighbourhoods(k, seeds)
-        return torch.softmax(logits.gather(1, index), dim=1), index
-
-    def weights(self, z, labels, counts, seeds=None):
-        """Convex weights per class: a list of ``(counts[k], m)`` tensors and
-        the anchor indices they weigh (``None``: all ``K_k`` anchors)."""
-        parts = self.logits(z, labels, counts)
-        if not self.local:
-            return [torch.softmax(p, dim=1) for p in parts], [None] * len(parts)
-        pairs = [
-            self.local_softmax(k, p, s)
-            for k, (p, s) in enumerate(zip(parts, seeds, strict=True))
-        ]
-        return [w for w, _ in pairs], [i for _, i in pairs]
-
-    def logits(self, z, labels, counts):
-        """IGU logits per class for ``labels`` sorted ascending.
-
-        ``counts[k]`` rows of ``z`` belong to class ``k``; returns a list with
-        one ``(counts[k], K_k)`` tensor per class.
-        """
+    def transient_code(self, z, labels):
+        """``t(z | k)`` for the rows of ``z`` of classes ``labels``."""
         code = F.one_hot(labels, self.n_classes).to(z.dtype)
-        t = self.transient(torch.cat([z, code], dim=1))
-        return [igu(part) for igu, part in zip(self.igus, t.split(counts), strict=True)]
+        return self.transient(torch.cat([z, code], dim=1))
+
+    def class_logits(self, t, counts):
+        """IGU logits per class for rows sorted by class, ``counts[k]`` of
+        class ``k``: one ``(counts[k], K_k)`` tensor per class."""
+        o = self.offsets.tolist()
+        return [
+            F.linear(part, self.igu_weight[o[k] : o[k + 1]], self.igu_bias[o[k] : o[k + 1]])
+            for k, part in enumerate(t.split(counts))
+        ]
+
+    def local_weights(self, t, labels, seeds, dtype=None):
+        """Softmax (in ``dtype``, default the logits') of each row's IGU
+        logits over its seed's neighbourhood: the ``(len(t), m)`` weights
+        and the (stacked) anchor indices they weigh, ``m`` the largest
+        neighbourhood (smaller ones padded with weight 0)."""
+        rows = self.offsets[labels] + seeds
+        index, valid = self.hood[rows], self.hood_valid[rows]
+        logits = torch.einsum("bw,bmw->bm", t, self.igu_weight[index]) + self.igu_bias[index]
+        logits = logits.to(dtype or logits.dtype).masked_fill(~valid, -torch.inf)
+        return torch.softmax(logits, dim=1), index
 
     def forward(self, z, labels, counts, seeds=None):
         """Generated rows ``G(z | k) = g_k(t(z | k)) @ A_k``, in label order
-        (with ``seeds``: over each seed's neighbourhood only)."""
-        weights, index = self.weights(z, labels, counts, seeds)
-        rows = []
-        for k, (w, i) in enumerate(zip(weights, index, strict=True)):
-            if i is None:
-                rows.append(w @ self.anchors(k))
-            else:
-                rows.append(torch.einsum("bm,bmd->bd", w, self.anchors(k)[i]))
-        return torch.cat(rows)
+        (labels sorted ascending, ``counts[k]`` of class ``k``; with
+        ``seeds``: over each seed's neighbourhood only)."""
+        t = self.transient_code(z, labels)
+        if self.local:
+            weights, index = self.local_weights(t, labels, seeds)
+            return torch.einsum("bm,bmd->bd", weights, self.anchor_rows[index])
+        return torch.cat(
+            [
+                torch.softmax(logits, dim=1) @ self.anchors(k)
+                for k, logits in enumerate(self.class_logits(t, counts))
+            ]
+        )
+
+
+def _stacked_neighbourhoods(neighbours, offsets):
+    """Each class's ``(K_k, m_k)`` neighbourhoods as rows of one table of
+    stacked anchor indices, ``(sum_k K_k, max_k m_k)``, and the mask of its
+    real entries (a shorter row is padded with its own first index)."""
+    width = max(n.shape[1] for n in neighbours)
+    hood, valid = [], []
+    for offset, n in zip(offsets.tolist(), neighbours):
+        padded = torch.cat([n, n[:, :1].expand(-1, width - n.shape[1])], dim=1)
+        hood.append(padded + offset)
+        mask = torch.zeros(n.shape[0], width, dtype=torch.bool)
+        mask[:, : n.shape[1]] = True
+        valid.append(mask)
+    return torch.cat(hood), torch.cat(valid)
 
 
 def _sorted_labels(labels, n_classes):
@@ -430,7 +456,7 @@ class _BaseGAMO(BaseTorchGAN):
         )
         with torch.no_grad():
             fake = G(
-                rt.randn(b, self.latent_dim), labels, counts, G.draw_seeds(counts, rt)
+                rt.randn(b, self.latent_dim), labels, counts, G.draw_seeds(labels, rt)
             )
         fake_code = F.one_hot(info["gen_classes"][labels], n_classes).float()
         w, n_real = info["fake_weight"], len(x)
@@ -456,7 +482,7 @@ class _BaseGAMO(BaseTorchGAN):
         # ones' complement of its class over the generated classes) and D
         # (target: real), eq. 6.
         labels, counts = _sorted_labels(rt.randint(n_gen, b), n_gen)
-        fake = G(rt.randn(b, self.latent_dim), labels, counts, G.draw_seeds(counts, rt))
+        fake = G(rt.randn(b, self.latent_dim), labels, counts, G.draw_seeds(labels, rt))
         fake_code = F.one_hot(info["gen_classes"][labels], n_classes).float()
         loss_g = self._generator_class_loss(
             networks["classifier"](fake), fake_code, info["gen_classes"]
@@ -479,11 +505,14 @@ class _BaseGAMO(BaseTorchGAN):
         counts[k] = len(noise)
         labels = torch.full((len(noise),), k, dtype=torch.long, device=noise.device)
         with torch.no_grad():
-            logits = G.logits(noise, labels, counts)[k].double()
+            t = G.transient_code(noise, labels)
             if not G.local:
+                logits = G.class_logits(t, counts)[k].double()
                 return torch.softmax(logits, dim=1).cpu().numpy()
-            local, index = G.local_softmax(k, logits, G.draw_seeds(counts, rt)[k])
-            return torch.zeros_like(logits).scatter_(1, index, local).cpu().numpy()
+            weights, index = G.local_weights(t, labels, G.draw_seeds(labels, rt), torch.float64)
+            dense = torch.zeros(len(noise), G.n_anchors(k), dtype=torch.float64, device=t.device)
+            # Padding carries weight 0 onto a real index: add, never overwrite.
+            return dense.scatter_add_(1, index - G.offsets[k], weights).cpu().numpy()
 
     def _generate_class(self, rt, k, anchors, n_samples):
         """``n_samples`` rows of class position ``k``: convex weights from the
