@@ -21,7 +21,7 @@ from sklearn.model_selection import cross_validate
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgan import GAMOClassifier, GAMOResampler
-from skgan.over_sampling._gamo import _neighbourhoods
+from skgan.over_sampling._gamo import ConvexGenerator, _neighbourhoods
 
 # Tiny networks and epoch counts: the checks fit each estimator dozens of times.
 FAST = dict(hidden_size=16, latent_dim=8, max_iter=2, device="cpu")
@@ -167,6 +167,34 @@ def test_generated_rows_are_convex_combinations_of_their_class(monkeypatch, k_ne
         assert (y_res[start : start + len(w)] == c).all()
         start += len(w)
     assert start == len(X_res)
+
+
+@pytest.mark.parametrize("local", [False, True])
+def test_generator_batch_is_each_class_igu_over_its_anchors(local):
+    # All classes go through one stacked layer: each row must still be the
+    # softmax of its own class's IGU, over its seed's neighbourhood (a
+    # 2-row class has a shorter one, padded), times that class's anchors;
+    # and the gradient reaches only the blocks of the classes in the batch.
+    g = torch.Generator().manual_seed(0)
+    anchors = [torch.randn(n, 3, generator=g) for n in (7, 2, 5)]
+    neighbours = [_neighbourhoods(a, 3) for a in anchors] if local else None
+    G = ConvexGenerator(anchors, latent_dim=4, hidden_size=16, generator=g, neighbours=neighbours)
+    G.eval()
+    labels = torch.tensor([0, 0, 0, 1, 1])
+    counts = [3, 2, 0]
+    z = torch.randn(5, 4, generator=g)
+    seeds = torch.tensor([6, 0, 3, 1, 0]) if local else None
+    rows = G(z, labels, counts, seeds)
+    t = G.transient_code(z, labels)
+    o = G.offsets.tolist()
+    for i, k in enumerate(labels.tolist()):
+        logits = t[i] @ G.igu_weight[o[k] : o[k + 1]].T + G.igu_bias[o[k] : o[k + 1]]
+        used = neighbours[k][seeds[i]] if local else torch.arange(len(anchors[k]))
+        expected = torch.softmax(logits[used], dim=0) @ anchors[k][used]
+        torch.testing.assert_close(rows[i], expected)
+    rows.sum().backward()
+    assert G.igu_weight.grad[: o[2]].abs().sum() > 0
+    assert (G.igu_weight.grad[o[2] :] == 0).all()
 
 
 def _is_a_neighbourhood(points, used, k):
