@@ -152,7 +152,6 @@ class ConvexGenerator(nn.Module):
         self.igu_weight = nn.Parameter(torch.cat([igu.weight.detach() for igu in igus]))
         self.igu_bias = nn.Parameter(torch.cat([igu.bias.detach() for igu in igus]))
         sizes = torch.tensor([len(a) for a in anchors])
-        self.register_buffer("sizes", sizes)
         self.register_buffer("offsets", torch.cat([sizes.new_zeros(1), sizes.cumsum(0)]))
         self.register_buffer("anchor_rows", torch.cat(anchors))
         if self.local:
@@ -162,7 +161,7 @@ class ConvexGenerator(nn.Module):
 
     def n_anchors(self, k):
         """``K_k``, the number of anchor rows of class ``k``."""
-        return int(self.sizes[k])
+        return int(self.offsets[k + 1] - self.offsets[k])
 
     def anchors(self, k):
         """The ``(K_k, n_features)`` anchor rows of class ``k``."""
@@ -175,7 +174,8 @@ class ConvexGenerator(nn.Module):
         if not self.local:
             return None
         # In float64, u * K_k < K_k for every float32 u < 1.
-        return (rt.rand(len(labels)).double() * self.sizes[labels]).long()
+        sizes = self.offsets[labels + 1] - self.offsets[labels]
+        return (rt.rand(len(labels)).double() * sizes).long()
 
     def transient_code(self, z, labels):
         """``t(z | k)`` for the rows of ``z`` of classes ``labels``."""
@@ -227,7 +227,7 @@ def _stacked_neighbourhoods(neighbours, offsets):
     for offset, n in zip(offsets.tolist(), neighbours):
         padded = torch.cat([n, n[:, :1].expand(-1, width - n.shape[1])], dim=1)
         hood.append(padded + offset)
-        mask = torch.zeros(n.shape[0], width, dtype=torch.bool)
+        mask = torch.zeros(n.shape[0], width, dtype=torch.bool, device=n.device)
         mask[:, : n.shape[1]] = True
         valid.append(mask)
     return torch.cat(hood), torch.cat(valid)
