@@ -33,6 +33,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skgan import GAINImputer, HexaGANImputer, MisGANImputer
+from skgan.impute import _blend
 
 #: The imputers under test, with the networks each must train.
 NETWORKS = {
@@ -231,7 +232,8 @@ def test_fitted_attributes(fitted):
     assert 1 <= imputer.best_iteration_ <= imputer.n_iter_
     assert imputer.noise_bank_.shape == (imputer.transform_draws, X.shape[1])
     assert 0 < imputer.heldout_rmse_ < 1
-    assert set(imputer.blend_weights_) == {"network", *(imputer.blend_with or ())}
+    members = _blend.BLEND_MEMBERS if imputer.blend_with == "auto" else imputer.blend_with
+    assert set(imputer.blend_weights_) == {"network", *(members or ())}
     assert all(w >= 0 for w in imputer.blend_weights_.values())
     unstopped = type(imputer)(**FAST, early_stopping=False).fit(X)
     assert set(unstopped.history_) == LOSSES[type(imputer)]

@@ -231,6 +231,21 @@ def test_categorical_column_missing_everywhere():
     assert out["empty"].isna().all() and not out.drop(columns="empty").isna().any().any()
 
 
+def test_auto_blend_leaves_knn_out_on_mixed_tables_only():
+    frame = mixed_frame()
+    imputer = MisGANImputer(max_iter=1, random_state=0).fit(frame)
+    weighed = {"network", "iterative", "forest", "most_frequent"}
+    assert set(imputer.blend_weights_["numeric"]) == weighed
+    assert "knn" not in imputer.blend_.members_
+    numeric = frame.drop(columns=CATEGORICAL)
+    imputer = MisGANImputer(max_iter=1, random_state=0).fit(numeric)
+    assert set(imputer.blend_weights_) == {"network", "iterative", "knn", "forest"}
+    # Named explicitly, KNN blends on a mixed table too.
+    members = ("iterative", "knn", "forest")
+    imputer = MisGANImputer(max_iter=1, blend_with=members, random_state=0).fit(frame)
+    assert set(imputer.blend_weights_["numeric"]) == weighed | {"knn"}
+
+
 def test_single_category_column():
     frame = mixed_frame()
     frame["one"] = pd.Categorical(np.where(np.arange(len(frame)) % 3, "only", None))

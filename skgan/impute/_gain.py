@@ -66,7 +66,7 @@ class GAINImputer(BaseGANImputer):
         ``U(0, noise_scale)`` (in the [0, 1] scale), as in the authors' code.
     learning_rate : float, default=1e-3
         Adam step size of both networks.
-    blend_with : tuple of str or None, default=("iterative", "knn", "forest")
+    blend_with : "auto", tuple of str or None, default="auto"
         %(blend_with)s
     max_iter : int or "auto", default="auto"
         Maximum number of epochs; "auto" targets about 4000 updates of each
@@ -170,7 +170,7 @@ class GAINImputer(BaseGANImputer):
         hint_rate=0.9,
         noise_scale=0.01,
         learning_rate=1e-3,
-        blend_with=("iterative", "knn", "forest"),
+        blend_with="auto",
         max_iter="auto",
         batch_size=128,
         early_stopping="auto",

@@ -378,7 +378,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         ``G_MI`` on the reconstruction terms alone: a masked autoencoder
         without any GAN, the ablation that shows what the adversarial term
         adds.
-    blend_with : tuple of str or None, default=("iterative", "knn", "forest")
+    blend_with : "auto", tuple of str or None, default="auto"
         %(blend_with)s
     max_iter : int or "auto", default="auto"
         Maximum number of epochs; "auto" targets about 1000 updates of ``E``
@@ -490,7 +490,7 @@ class HexaGANImputer(HexaGANImputationMixin, BaseGANImputer):
         n_critic=1,
         learning_rate=1e-3,
         adversarial=True,
-        blend_with=("iterative", "knn", "forest"),
+        blend_with="auto",
         max_iter="auto",
         batch_size="auto",
         early_stopping="auto",

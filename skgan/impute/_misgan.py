@@ -110,7 +110,7 @@ class MisGANImputer(BaseGANImputer):
         0``): a masked denoising network without any GAN, the ablation that
         shows what the adversarial terms add; :meth:`sample` then has no
         generators to draw from.
-    blend_with : tuple of str or None, default=("iterative", "knn", "forest")
+    blend_with : "auto", tuple of str or None, default="auto"
         %(blend_with)s
     max_iter : int or "auto", default="auto"
         Maximum number of epochs (passes of generator updates over the data);
@@ -244,7 +244,7 @@ class MisGANImputer(BaseGANImputer):
         learning_rate=1e-3,
         reconstruction_weight=100.0,
         adversarial=True,
-        blend_with=("iterative", "knn", "forest"),
+        blend_with="auto",
         max_iter="auto",
         batch_size="auto",
         early_stopping="auto",
