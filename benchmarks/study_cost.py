@@ -101,6 +101,15 @@ VARIANTS = {
         )
         for leaf in (1, 2, 5)
     },
+    **{
+        f"MisGAN held-out forest of {trees} trees (the kept forest's size)": (
+            lambda seed, trees=trees: _Patched(
+                MisGANImputer(random_state=seed), {"HELDOUT_FOREST_TREES": trees}
+            )
+        )
+        for trees in (50,)
+    },
+    "MisGAN (default)": lambda seed: MisGANImputer(random_state=seed),
 }
 
 
