@@ -128,6 +128,40 @@ def test_numeric_layout_is_the_numeric_code_path():
     assert layout.per_column(values) is values
 
 
+@pytest.mark.parametrize("imputer", IMPUTERS[::2], ids=IMPUTER_IDS[::2])
+def test_numeric_frame_is_the_numeric_array_bit_for_bit(imputer):
+    """A numeric table takes the numeric code path whatever its form: the
+    array, its DataFrame with categorical_features="from_dtype" (the
+    default) and with None give the same bits."""
+    X = mixed_frame().drop(columns=CATEGORICAL)
+    array = X.to_numpy(dtype=float)
+    outputs = [clone(imputer).fit_transform(array)]
+    for categorical in ("from_dtype", None):
+        est = clone(imputer).set_params(categorical_features=categorical)
+        outputs.append(est.fit_transform(X))
+    for out in outputs[1:]:
+        np.testing.assert_array_equal(out, outputs[0])
+    y = (array[:, 0] > 0).astype(int)
+    y[::9] = -1
+    predictions = [
+        HexaGANClassifier(max_iter=2, random_state=0, categorical_features=c)
+        .fit(data, y).predict_proba(data)
+        for c, data in (("from_dtype", array), ("from_dtype", X), (None, X))
+    ]
+    for proba in predictions[1:]:
+        np.testing.assert_array_equal(proba, predictions[0])
+    labels = np.where(np.arange(len(X)) < 15, 1, 0)
+    complete = np.nan_to_num(array)
+    frame = pd.DataFrame(complete)
+    resampled = [
+        GAMOResampler(max_iter=2, random_state=0, categorical_features=c)
+        .fit_resample(data, labels)[0]
+        for c, data in (("from_dtype", complete), ("from_dtype", frame), (None, frame))
+    ]
+    for rows in resampled[1:]:
+        np.testing.assert_array_equal(np.asarray(rows, dtype=float), resampled[0])
+
+
 def test_grouped_layout_heads_losses_and_masks():
     # Columns: numeric, a 3-category block, numeric.
     layout = EncodedLayout([0, 1, 1, 1, 2], [False, True, True, True, False])
