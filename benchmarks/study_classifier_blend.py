@@ -105,65 +105,64 @@ def selected_members(network_proba, members, member_predictions, codes, criterio
     return name, weight_of_c(network_proba, candidates[name], codes)
 
 
-def out_of_fold_weights(clf, X, y_partial, seed, n_splits=5):
-    """Weights of ``clf``'s members from non-negative least squares on their
-    out-of-fold probabilities for every labeled row of ``X``."""
+def out_of_fold_probabilities(clf, X, y_partial, seed, impute_once=False, n_splits=5):
+    """``(codes, probabilities)``: the class codes of the labeled rows of
+    ``X`` and each of ``clf``'s members' out-of-fold probabilities for them
+    (a dict by member name), each member refitted without a fifth of the
+    labeled rows at a time. ``impute_once``: the logistic member's
+    IterativeImputer, which never sees a label, is the one ``clf`` fitted
+    on every row, and only its scaler and self-trained logistic regression
+    are refitted per fold (cheap on Madelon-like, where the imputer costs
+    about 100 s a fit)."""
     X01, observed = clf._scaled(X, np.isnan(X))
     X01 = np.where(observed, X01, np.nan)
     codes = np.full(len(y_partial), -1)
     labeled = np.flatnonzero(y_partial != -1)
     codes[labeled] = np.searchsorted(clf.classes_, y_partial[labeled])
     n_classes, names = len(clf.classes_), list(clf.blend_.members_)
+    features = dict.fromkeys(names, X01)
+    if impute_once and "logistic" in names:
+        features["logistic"] = clf.blend_.members_["logistic"][0].transform(X01)
+
+    def fitted(name, keep):
+        if features[name] is X01:
+            return _blend._fitted(name, X01[keep], codes[keep], seed)
+        tail = _blend.make_member(name, X01.shape[1], seed)[1:]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return tail.fit(features[name][keep], codes[keep])
+
     oof = {name: np.zeros((len(labeled), n_classes)) for name in names}
     folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
     for _, test in folds.split(labeled, codes[labeled]):
         keep = np.ones(len(codes), dtype=bool)
         keep[labeled[test]] = False
         for name in names:
-            member = _blend._fitted(name, X01[keep], codes[keep], seed)
-            oof[name][test] = _probabilities(member, X01[labeled[test]], n_classes)
-    row_weight = np.sqrt(balanced_weights(codes[labeled], n_classes))[:, None]
+            rows = features[name][labeled[test]]
+            oof[name][test] = _probabilities(fitted(name, keep), rows, n_classes)
+    return codes[labeled], oof
+
+
+def out_of_fold_weights(clf, X, y_partial, seed):
+    """Weights of ``clf``'s members from non-negative least squares on their
+    out-of-fold probabilities for every labeled row of ``X``."""
+    codes, oof = out_of_fold_probabilities(clf, X, y_partial, seed)
+    n_classes, names = len(clf.classes_), list(oof)
+    row_weight = np.sqrt(balanced_weights(codes, n_classes))[:, None]
     stacked = np.column_stack([(row_weight * oof[k]).ravel() for k in names])
-    target = (row_weight * np.eye(n_classes)[codes[labeled]]).ravel()
+    target = (row_weight * np.eye(n_classes)[codes]).ravel()
     weights = nnls_weights(stacked, target, len(names))
     return dict(zip(names, weights / weights.sum()))
 
 
-def out_of_fold_choice(clf, X, y_partial, seed, n_splits=5):
+def out_of_fold_choice(clf, X, y_partial, seed):
     """The candidate among the members' average and each member with the
     highest macro-F1 over every labeled row of ``X`` from out-of-fold
-    probabilities (ties to the average), and those macro-F1s. The logistic
-    member's IterativeImputer, which never sees a label, is the one fitted
-    on every row; only its scaler and self-trained logistic regression are
-    refitted per fold (cheap on Madelon-like, where the imputer costs about
-    100 s a fit)."""
-    X01, observed = clf._scaled(X, np.isnan(X))
-    X01 = np.where(observed, X01, np.nan)
-    codes = np.full(len(y_partial), -1)
-    labeled = np.flatnonzero(y_partial != -1)
-    codes[labeled] = np.searchsorted(clf.classes_, y_partial[labeled])
-    n_classes, names = len(clf.classes_), list(clf.blend_.members_)
-    imputed = {"gradient_boosting": X01}
-    if "logistic" in names:
-        imputed["logistic"] = clf.blend_.members_["logistic"][0].transform(X01)
-    oof = {name: np.zeros((len(labeled), n_classes)) for name in names}
-    folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
-    for _, test in folds.split(labeled, codes[labeled]):
-        keep = np.ones(len(codes), dtype=bool)
-        keep[labeled[test]] = False
-        for name in names:
-            if name == "logistic":
-                member = _blend.make_member(name, X01.shape[1], seed)[1:]
-                Xk, ck = imputed[name][keep], codes[keep]
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    member.fit(Xk, ck)
-            else:
-                member = _blend._fitted(name, X01[keep], codes[keep], seed)
-            oof[name][test] = _probabilities(member, imputed[name][labeled[test]], n_classes)
-    candidates = {"average": np.mean([oof[k] for k in names], axis=0), **oof}
+    probabilities (ties to the average), and those macro-F1s."""
+    codes, oof = out_of_fold_probabilities(clf, X, y_partial, seed, impute_once=True)
+    candidates = {"average": np.mean(list(oof.values()), axis=0), **oof}
     f1s = {
-        k: f1_score(codes[labeled], p.argmax(axis=1), average="macro")
+        k: f1_score(codes, p.argmax(axis=1), average="macro")
         for k, p in candidates.items()
     }
     best = max(f1s, key=lambda k: (f1s[k], k == "average"))

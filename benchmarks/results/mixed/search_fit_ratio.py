@@ -2,9 +2,13 @@
 table's numeric columns alone (see search.md).
 
 ``python results/mixed/search_fit_ratio.py DATA SEEDS {gain,misgan,hexagan}
-CHECKOUT`` (from ``benchmarks/``): default fits, one thread, each mixed fit
-right before its numeric-only twin, after one warm-up fit; the ratio of the
-mean fit times over the development masks SEEDS.
+CHECKOUT [--no-knn]`` (from ``benchmarks/``): default fits, one thread,
+each mixed fit right before its numeric-only twin, after one warm-up fit;
+prints each fit's seconds, epochs, numeric RMSE and categorical accuracy,
+their means over the development masks SEEDS and the ratio of the mean fit
+times. ``--no-knn`` adds, right after each mixed fit, the same with
+``blend_with=("iterative", "forest")`` (the runs of "The blend without KNN
+on a mixed table" in search.md, then a separate ``search_knn_member.py``).
 """
 import sys
 import time
@@ -24,20 +28,32 @@ from skgan import GAINImputer, HexaGANImputer, MisGANImputer  # noqa: E402
 assert skgan.__file__.startswith(root), skgan.__file__
 ds, seeds = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
 imputer = {"gain": GAINImputer, "misgan": MisGANImputer, "hexagan": HexaGANImputer}[sys.argv[3]]
+variants = {"mixed": {}}
+if "--no-knn" in sys.argv[5:]:
+    variants["mixed, no knn"] = {"blend_with": ("iterative", "forest")}
+variants["numeric only"] = {}
 truth = bm.impute_table(ds, False)
+rows = {name: [] for name in variants}
 with _common.one_thread():
     imputer(random_state=0, max_iter=1).fit(bm.mcar_mixed(truth, 0.2, (0, 0))[0])
-    res = []
     for seed in seeds:
         masked, mask = bm.mcar_mixed(truth, bm.MISSING_RATE, (seed, 0))
-        row = []
-        for table in (masked, masked[bm.numeric_columns(truth)]):
-            est = imputer(random_state=seed)
+        for name, params in variants.items():
+            table = masked[bm.numeric_columns(truth)] if name == "numeric only" else masked
+            est = imputer(random_state=seed, **params).set_output(transform="pandas")
             start = time.perf_counter()
             est.fit(table)
-            row += [time.perf_counter() - start, est.n_iter_]
-        res.append(row)
-        print(seed, "mixed s, epochs, numeric s, epochs", np.round(row, 2), flush=True)
-r = np.array(res)
-print("MEAN", ds, sys.argv[3], "mixed %.2f numeric %.2f ratio %.3f"
-      % (r[:, 0].mean(), r[:, 2].mean(), r[:, 0].mean() / r[:, 2].mean()))
+            seconds = time.perf_counter() - start
+            cols = [list(truth.columns).index(c) for c in table.columns]
+            score = bm.score_imputation(truth[table.columns], est.transform(table), mask[:, cols])
+            rows[name].append(
+                [seconds, est.n_iter_, score["numeric_rmse"], score["categorical_accuracy"]]
+            )
+            print(seed, name, "s, epochs, RMSE, accuracy", np.round(rows[name][-1], 4), flush=True)
+means = {name: np.mean(values, axis=0) for name, values in rows.items()}
+for name, mean in means.items():
+    print("MEAN", ds, sys.argv[3], name, "s, epochs, RMSE, accuracy", np.round(mean, 4))
+numeric = means["numeric only"][0]
+print("RATIO", ds, sys.argv[3], ", ".join(
+    f"{name} {mean[0] / numeric:.3f}" for name, mean in means.items() if name != "numeric only"
+))
