@@ -62,27 +62,26 @@ SHARED_DOCS = {
         and the blend's weights.""",
     "blend_with": """scikit-learn imputers blended with the networks (not in the paper).
         "auto" blends "iterative", "knn" and "forest" on a numeric table and
-        "iterative" and "forest" on a mixed one (see :ref:`mixed`: there
-        the blend without KNN imputed the same on development masks, at
-        16-19% less fit time). "iterative" is :class:`~sklearn.impute.IterativeImputer`, "forest"
-        the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
+        "iterative" and "forest" on a mixed one (see :ref:`mixed`: there the
+        blend without KNN imputed the same on development masks, at 16-19% less
+        fit time). "iterative" is :class:`~sklearn.impute.IterativeImputer`,
+        "forest" the same with :class:`~sklearn.ensemble.ExtraTreesRegressor`
         (MissForest kept small: 3 rounds of 50 trees, fewer trees from 61
-        features on, each tree on at most 20000 rows, leaves of 2 rows, of
-        1 on tables of 10000 rows or more; every other feature a predictor
-        up to 100 features, the 50 nearest above), the first with at most
-        50 predictors per feature, and "knn" :class:`~sklearn.impute.KNNImputer`
-        (at most 5000 donor rows), all in the networks' [0, 1] scale. Each
-        imputes the held-out entries from the rest, as the networks do, and
-        the weights ``w >= 0`` minimise the squared error of ``w_0 G +
-        sum_k w_k I_k`` on them (stacked regression, Breiman, 1996; the
-        forest imputing them has 10 trees per feature). A member whose
-        weight in the blend of the members alone is below 0.05 is dropped
-        (weight 0, never run), and so are the networks below that weight
-        in the final blend; the other members are refitted on every
-        observed entry. On a mixed table the members model the numeric
-        columns, and the forest (its trees see a categorical column as one
-        ordinal code) and the iterative member classify the categorical
-        ones (see :ref:`mixed`).
+        features on, each tree on at most 20000 rows, leaves of 2 rows, of 1 on
+        tables of 10000 rows or more; every other feature a predictor up to 100
+        features, the 50 nearest above), the first with at most 50 predictors
+        per feature, and "knn" :class:`~sklearn.impute.KNNImputer` (at most 5000
+        donor rows), all in the networks' [0, 1] scale. Each imputes the
+        held-out entries from the rest, as the networks do, and the weights
+        ``w >= 0`` minimise the squared error of ``w_0 G + sum_k w_k I_k`` on them
+        (stacked regression, Breiman, 1996; the forest imputing them has 10
+        trees per feature). A member whose weight in the blend of the members
+        alone is below 0.05 is dropped (weight 0, never run), and so are the
+        networks below that weight in the final blend; the other members are
+        refitted on every observed entry. On a mixed table the members model the
+        numeric columns, and the forest (its trees see a categorical column as
+        one ordinal code) and the iterative member classify the categorical ones
+        (see :ref:`mixed`).
         None or ``()`` uses the networks alone, as the paper does.
         :meth:`multiple_imputations` draws from the networks alone.""",
     "heldout_attributes": """heldout_rmse_ : float
