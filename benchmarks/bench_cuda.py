@@ -13,7 +13,10 @@ which ``device="auto"`` takes a GPU).
 Tables: breast cancer (569 x 30, 20% MCAR, 20% of labels removed) and
 ``make_classification`` tables of 5000 x 60, 10000 x 100 and 20000 x 200
 (20% minority, the same missingness). CUDA is warmed up before the first
-timed fit, so no fit pays for its start.
+timed fit, so no fit pays for its start. The fits time the networks alone:
+no ``blend_with`` members (they run on the CPU whatever ``device`` says, so
+they add the same seconds to both) and no early stop, so every fit makes the
+same number of updates on both devices.
 
 Run ``python benchmarks/bench_cuda.py`` on a machine with CUDA;
 ``--plot CSV`` redraws the figure from a saved run (no CUDA needed).
@@ -39,6 +42,8 @@ UPDATES = 400
 SHAPES = ("breast", "5000x60", "10000x100", "20000x200")
 #: Rows x features of every shape.
 SIZES = {"breast": (569, 30), **{s: tuple(map(int, s.split("x"))) for s in SHAPES[1:]}}
+#: Parameters that fix the work of a fit to its networks' updates.
+NETWORK_ONLY = {"blend_with": None, "early_stopping": False}
 ESTIMATORS = {
     "HexaGANClassifier": (HexaGANClassifier, lambda m, d: m.fit(d["X_missing"], d["y_partial"])),
     "MisGANImputer": (MisGANImputer, lambda m, d: m.fit(d["X_missing"])),
@@ -73,6 +78,7 @@ def epochs_for(make, n_samples):
 
 def timed_fit(make, fit, data, device, epochs):
     model = make(device=device, random_state=0, max_iter=epochs)
+    model.set_params(**{k: v for k, v in NETWORK_ONLY.items() if k in model.get_params()})
     if device == "cuda":
         torch.cuda.synchronize()
     start = time.perf_counter()
@@ -134,8 +140,9 @@ def report(frame):
         "# Fit time: CUDA against the CPU of the same machine",
         "",
         "Written by `benchmarks/bench_cuda.py`. About "
-        f"{UPDATES} mini-batch updates per fit (a fifth of a default fit), "
-        "default hyperparameters otherwise, `random_state=0`; the CPU with "
+        f"{UPDATES} mini-batch updates per fit, "
+        "no blend members and no early stop (the networks alone), default "
+        "hyperparameters otherwise, `random_state=0`; the CPU with "
         "skgan's own thread setting (one thread below about 3e7 "
         "multiply-adds per layer and batch, else torch's). CUDA warmed up "
         "before the first timed fit.",
