@@ -34,10 +34,14 @@ held-out rows, as the default weighs it against the average.
 "blend, members chosen by out-of-fold macro-F1" (``--oof-choice``) picks
 among the same candidates by their macro-F1 over every labeled row from
 out-of-fold probabilities (5 folds; the logistic member's imputer, which
-sees no label, fitted once on every row). ``--c-signal`` fits the
+sees no label, fitted once on every row). ``--oof-choice-weights`` adds the
+members' out-of-fold NNLS combination to that choice's candidates (the
+same out-of-fold probabilities). ``--c-signal`` fits the
 classifier with ``C`` stopped on its own held-out log-loss instead of the
 blend's (label its rows with ``--label``).
-``--datasets`` runs a subset (Madelon-like: about 4 minutes a split).
+``--datasets`` runs a subset (Madelon-like: about 4 minutes a split);
+``--repeats`` other development splits (100 and up; the table averages each
+row over the splits it was run on).
 """
 
 import argparse
@@ -63,6 +67,10 @@ SELECTED = "blend, members chosen by held-out log-loss"
 SELECTED_F1 = "blend, members chosen by held-out macro-F1"
 OUT_OF_FOLD = "blend, members weighted on out-of-fold predictions"
 OOF_CHOICE = "blend, members chosen by out-of-fold macro-F1"
+OOF_CHOICE_WEIGHTS = (
+    "blend, chosen by out-of-fold macro-F1 among the average, each member "
+    "and their out-of-fold weights"
+)
 REPEATS = (100, 101, 102)
 
 
@@ -143,11 +151,10 @@ def out_of_fold_probabilities(clf, X, y_partial, seed, impute_once=False, n_spli
     return codes[labeled], oof
 
 
-def out_of_fold_weights(clf, X, y_partial, seed):
-    """Weights of ``clf``'s members from non-negative least squares on their
-    out-of-fold probabilities for every labeled row of ``X``."""
-    codes, oof = out_of_fold_probabilities(clf, X, y_partial, seed)
-    n_classes, names = len(clf.classes_), list(oof)
+def nnls_member_weights(codes, oof):
+    """Weights of the members from non-negative least squares on their
+    out-of-fold probabilities ``oof`` (balanced Brier score), summing to 1."""
+    n_classes, names = oof[next(iter(oof))].shape[1], list(oof)
     row_weight = np.sqrt(balanced_weights(codes, n_classes))[:, None]
     stacked = np.column_stack([(row_weight * oof[k]).ravel() for k in names])
     target = (row_weight * np.eye(n_classes)[codes]).ravel()
@@ -155,21 +162,34 @@ def out_of_fold_weights(clf, X, y_partial, seed):
     return dict(zip(names, weights / weights.sum()))
 
 
-def out_of_fold_choice(clf, X, y_partial, seed):
-    """The candidate among the members' average and each member with the
+def out_of_fold_weights(clf, X, y_partial, seed):
+    """Weights of ``clf``'s members from non-negative least squares on their
+    out-of-fold probabilities for every labeled row of ``X``."""
+    return nnls_member_weights(*out_of_fold_probabilities(clf, X, y_partial, seed))
+
+
+def out_of_fold_choice(clf, X, y_partial, seed, with_weights=False):
+    """The candidate among the members' average and each member (and, with
+    ``with_weights``, their out-of-fold NNLS combination, "weights") with the
     highest macro-F1 over every labeled row of ``X`` from out-of-fold
-    probabilities (ties to the average), and those macro-F1s."""
+    probabilities (ties to the average), those macro-F1s and the weights."""
     codes, oof = out_of_fold_probabilities(clf, X, y_partial, seed, impute_once=True)
     candidates = {"average": np.mean(list(oof.values()), axis=0), **oof}
+    weights = None
+    if with_weights:
+        weights = nnls_member_weights(codes, oof)
+        candidates["weights"] = sum(w * oof[k] for k, w in weights.items())
     f1s = {
         k: f1_score(codes, p.argmax(axis=1), average="macro")
         for k, p in candidates.items()
     }
     best = max(f1s, key=lambda k: (f1s[k], k == "average"))
-    return best, f1s
+    return best, f1s, weights
 
 
-def _scores(clf, X, y, label, recorded, member_weights=None, oof_choice=None):
+def _scores(
+    clf, X, y, label, recorded, member_weights=None, oof_choice=None, oof_row=None
+):
     """Macro-F1 of the blend, of each member and network alone, of the
     members with equal weights and of the selection candidate, on rows
     ``X`` with labels ``y``; and the names the selections chose."""
@@ -201,13 +221,16 @@ def _scores(clf, X, y, label, recorded, member_weights=None, oof_choice=None):
 
     if oof_choice is not None:
         network_proba, _, member_predictions, codes = recorded.last
-        name = oof_choice
+        name, weights = oof_choice
         if name == "average":
             held = np.mean(list(member_predictions.values()), axis=0)
             chosen = probas["members, equal weights"]
+        elif name == "weights":
+            held = sum(w * member_predictions[k] for k, w in weights.items())
+            chosen = sum(w * probas[k] for k, w in weights.items())
         else:
             held, chosen = member_predictions[name], probas[name]
-        probas[OOF_CHOICE] = with_c(weight_of_c(network_proba, held, codes), chosen)
+        probas[oof_row] = with_c(weight_of_c(network_proba, held, codes), chosen)
 
     def f1(proba):
         return f1_score(y, clf.classes_[proba.argmax(axis=1)], average="macro")
@@ -215,10 +238,28 @@ def _scores(clf, X, y, label, recorded, member_weights=None, oof_choice=None):
     return {name: f1(proba) for name, proba in probas.items()}, selected
 
 
+def _mean_table(frame, counts=False):
+    """Markdown lines: each method's mean macro-F1 by data set."""
+    grouped = frame.groupby(["method", "dataset"]).macro_f1
+    mean, count = grouped.mean().unstack(), grouped.count().unstack()
+
+    def cell(method, dataset):
+        value = mean.loc[method, dataset]
+        if counts and value == value:
+            return f"{value:.4f} ({count.loc[method, dataset]:.0f})"
+        return f"{value:.4f}"
+
+    return markdown_table(
+        ["method", *mean.columns],
+        [[m, *(cell(m, d) for d in mean.columns)] for m in mean.index],
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="members averaged")
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=DEFAULT_DATASETS)
+    parser.add_argument("--repeats", nargs="+", type=int, default=REPEATS)
     parser.add_argument("--out-of-fold", action="store_true", help="add the out-of-fold row")
     parser.add_argument(
         "--c-signal", action="store_true",
@@ -227,6 +268,10 @@ def main():
     parser.add_argument(
         "--oof-choice", action="store_true",
         help="add the row of the members chosen by out-of-fold macro-F1",
+    )
+    parser.add_argument(
+        "--oof-choice-weights", action="store_true",
+        help="as --oof-choice, the out-of-fold NNLS weights a further candidate",
     )
     args = parser.parse_args()
     recorded = RecordedBlend()
@@ -242,7 +287,9 @@ def main():
     rows = pd.read_csv(path).to_dict("records") if path.exists() else []
     for name in args.datasets:
         X, y = prepare(name, False)
-        for repeat in REPEATS:
+        for repeat in args.repeats:
+            if repeat < 100:
+                parser.error("--repeats: development splits are 100 and up")
             X_missing, y_partial = dirty(X, y, seed=repeat)
             train, _ = next(
                 StratifiedKFold(5, shuffle=True, random_state=repeat).split(X, y)
@@ -260,15 +307,18 @@ def main():
                     member_weights = out_of_fold_weights(
                         clf, X_missing[fit], y_partial[fit], repeat
                     )
-            oof_choice = oof_f1 = None
-            if args.oof_choice:
+            oof_choice = oof_f1 = oof_row = None
+            if args.oof_choice or args.oof_choice_weights:
                 with one_thread():
-                    oof_choice, oof_f1 = out_of_fold_choice(
-                        clf, X_missing[fit], y_partial[fit], repeat
+                    name_, oof_f1, weights = out_of_fold_choice(
+                        clf, X_missing[fit], y_partial[fit], repeat,
+                        with_weights=args.oof_choice_weights,
                     )
+                oof_choice = (name_, weights)
+                oof_row = OOF_CHOICE_WEIGHTS if args.oof_choice_weights else OOF_CHOICE
             scores, selected = _scores(
                 clf, X_missing[val], y[val], args.label, recorded, member_weights,
-                oof_choice,
+                oof_choice, oof_row,
             )
             for method, score in scores.items():
                 row = dict(dataset=name, repeat=repeat, method=method, macro_f1=score)
@@ -283,21 +333,25 @@ def main():
         subset=["dataset", "repeat", "method"], keep="last"
     )
     frame.to_csv(path, index=False)
-    table = frame.pivot_table(index="method", columns="dataset", values="macro_f1")
     lines = [
         "# Search log: HexaGANClassifier's blend on validation rows",
         "",
         "Written by `benchmarks/study_classifier_blend.py` (see its docstring): "
         f"macro-F1 on validation rows carved from training folds, mean over "
-        f"{len(REPEATS)} development splits per data set.",
+        f"the {len(REPEATS)} development splits {', '.join(map(str, REPEATS))} "
+        "per data set.",
         "",
-        *markdown_table(
-            ["method", *table.columns],
-            [[m, *(f"{v:.4f}" for v in table.loc[m])] for m in table.index],
-        ),
+        *_mean_table(frame[frame.repeat.isin(REPEATS)]),
         "",
-        *machine_lines(),
     ]
+    if not frame.repeat.isin(REPEATS).all():
+        lines += [
+            "On every development split run (mean, with the number of splits):",
+            "",
+            *_mean_table(frame, counts=True),
+            "",
+        ]
+    lines += machine_lines()
     (RESULTS / "study_classifier_blend.md").write_text("\n".join(lines) + "\n")
 
 

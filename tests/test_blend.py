@@ -418,29 +418,69 @@ def test_classifier_blend_leans_on_the_members_when_c_is_untrained():
     np.testing.assert_array_equal(blended.predict_proba(X), proba)
 
 
-def test_classifier_blend_members_are_refitted_on_every_row(monkeypatch):
+def test_classifier_blend_members_are_weighed_out_of_fold_then_refitted(monkeypatch):
     from skgan.semi_supervised import _blend as classifier_blend
 
     X, _, y_train = _separable()
     fits = []
     fitted = classifier_blend._fitted
 
-    def record(name, X01, codes, seed):
-        fits.append((name, len(codes), int((codes >= 0).sum())))
-        return fitted(name, X01, codes, seed)
+    def record(name, X01, codes, seed, imputed=False):
+        fits.append((name, len(codes), int((codes >= 0).sum()), imputed))
+        return fitted(name, X01, codes, seed, imputed=imputed)
 
     monkeypatch.setattr(classifier_blend, "_fitted", record)
     clf = HexaGANClassifier(validation_fraction=0.2, random_state=0, **CLASSIFIER)
     clf.fit(X, y_train)
     labeled = int((y_train >= 0).sum())
-    held = fits[0][1]
-    assert len(X) - held == pytest.approx(0.2 * labeled, abs=2)
-    assert fits == [
-        ("gradient_boosting", held, held - (len(X) - labeled)),
-        ("gradient_boosting", len(X), labeled),
-        ("logistic", held, held - (len(X) - labeled)),
-        ("logistic", len(X), labeled),
+    kept = fits[0][1]
+    kept_labeled = kept - (len(X) - labeled)
+    assert len(X) - kept == pytest.approx(0.2 * labeled, abs=2)
+    # Fitted without the held-out rows, for their probabilities...
+    assert fits[:2] == [
+        ("gradient_boosting", kept, kept_labeled, False),
+        ("logistic", kept, kept_labeled, False),
     ]
+    # ...then 5 times each without a fifth of the labeled rows that are
+    # left (the logistic member's imputer, which sees no label, reused)...
+    folds = fits[2:12]
+    assert [(name, imputed) for name, *_, imputed in folds] == [
+        ("gradient_boosting", False), ("logistic", True)
+    ] * 5
+    assert sum(kept_labeled - n_labeled for _, _, n_labeled, _ in folds) == 2 * kept_labeled
+    assert all(
+        n_rows == kept - (kept_labeled - n_labeled) for _, n_rows, n_labeled, _ in folds
+    )
+    # ...and those of non-zero weight refitted on every row.
+    weighted = [name for name in ("gradient_boosting", "logistic") if clf.blend_weights_[name]]
+    assert fits[12:] == [(name, len(X), labeled, False) for name in weighted]
+    assert list(clf.blend_.members_) == weighted
+
+
+def test_classifier_member_weights_are_the_out_of_fold_choice():
+    from skgan.semi_supervised._blend import choose_member_weights
+
+    labels = np.array([0] * 20 + [1] * 20)
+    right, wrong = np.eye(2)[labels] * 0.8 + 0.1, np.eye(2)[1 - labels] * 0.8 + 0.1
+    # One member classifies every row, the other none: the first alone.
+    assert choose_member_weights({"a": wrong, "b": right}, labels) == {"a": 0.0, "b": 1.0}
+    # Alike: ties go to the average.
+    assert choose_member_weights({"a": right, "b": right}, labels) == {"a": 0.5, "b": 0.5}
+    # Each member right on its own half: only a combination classifies
+    # every row; the average does, and ties go to it.
+    half = np.where((np.arange(40) < 10) | (np.arange(40) >= 30), 1, 0).astype(bool)
+    a = np.where(half[:, None], right, 0.5)
+    b = np.where(half[:, None], 0.5, right)
+    weights = choose_member_weights({"a": a, "b": b}, labels)
+    assert weights == {"a": 0.5, "b": 0.5}
+
+
+def test_classifier_member_weights_are_equal_without_enough_labeled_rows():
+    from skgan.semi_supervised._blend import member_weights
+
+    X = np.random.default_rng(0).uniform(size=(12, 3))
+    codes = np.array([0] * 10 + [1, -1])
+    assert member_weights({"a": None, "b": None}, X, codes, 2, seed=0) == {"a": 0.5, "b": 0.5}
 
 
 @pytest.mark.parametrize("blend_with", [("forest",), ("logistic", "logistic")])

@@ -231,14 +231,19 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         the networks' [0, 1] scale. Each is fitted without the held-out
         labeled rows (see ``validation_fraction``) and gives their class
         probabilities ``P_k``, as ``C`` does. The blend is ``w C + (1 - w)
-        mean_k P_k``: ``w`` minimises the squared error against the one-hot
-        labels of the held-out rows, every class weighing alike (stacked
-        generalisation on a balanced Brier score); the members share equal
-        weights, as weights fitted per member on a few dozen held-out rows
-        did worse on validation rows
-        (``benchmarks/results/study_classifier_blend.md``). The members are
-        then refitted on every row; the networks are not. None or ``()``
-        uses ``C`` alone, as the paper does.
+        sum_k a_k P_k``. The member weights ``a_k`` (summing to 1) are
+        chosen on out-of-fold probabilities for the other labeled rows (5
+        stratified folds; the logistic member's imputer, which sees no
+        label, fitted once): among equal weights, each member alone and the
+        non-negative least-squares weights, those of the highest macro-F1
+        (ties to equal weights); on development splits of breast cancer /
+        wine / credit_data this scored macro-F1 0.961 / 0.959 / 0.662
+        against equal weights' 0.945 / 0.949 / 0.662
+        (``benchmarks/results/study_classifier_blend.md``). ``w`` minimises the squared error against
+        the one-hot labels of the held-out rows, every class weighing alike
+        (stacked generalisation on a balanced Brier score). The members of
+        non-zero weight are then refitted on every row; the networks are
+        not. None or ``()`` uses ``C`` alone, as the paper does.
     device : str, default="auto"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
         when one mini-batch update is large enough to gain from it (tables
@@ -507,7 +512,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         # Drawn only for members: a fit without any keeps its networks'
         # random stream.
         seed = int(rt.numpy_generator.integers(2**31 - 1)) if names else None
-        members, member_predictions = fit_members(
+        members, member_predictions, member_weights = fit_members(
             names,
             np.where(mask, np.nan, x01),
             y_codes,
@@ -517,7 +522,9 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         )
         score = None
         if heldout_data is not None:
-            score = self._heldout_score(rt, heldout_data, members, member_predictions)
+            score = self._heldout_score(
+                rt, heldout_data, members, member_predictions, member_weights
+            )
         self._fit_networks(rt, score if early_stopping else None)
         self.noise_bank_ = to_numpy(rt.rand(self.inference_draws, X.shape[1]))
         self.blend_ = fit_blend(
@@ -525,6 +532,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             members,
             member_predictions,
             y_codes[held],
+            member_weights,
         )
         self.blend_weights_ = self.blend_.weights_
         return self
@@ -577,10 +585,13 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         rt.data = {key: value[keep] for key, value in rt.data.items()}
         return held, heldout_data
 
-    def _heldout_score(self, rt, heldout_data, members, member_predictions):
+    def _heldout_score(
+        self, rt, heldout_data, members, member_predictions, member_weights=None
+    ):
         """The early-stopping signal: log-loss on the held-out rows of the
         blend of ``C`` with ``members`` (whose probabilities for those rows
-        are ``member_predictions``), or of ``C`` alone without members."""
+        are ``member_predictions``, combined with ``member_weights``), or of
+        ``C`` alone without members."""
         x_val, m_val, y_val = (heldout_data[k] for k in ("x", "m", "y"))
         codes = y_val.cpu().numpy()
         noise = rt.rand(self.inference_draws, x_val.shape[1])
@@ -589,7 +600,9 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
             proba = self._mean_proba(networks, x_val, m_val, noise)
             if members:
                 proba = to_numpy(proba).astype(np.float64)
-                blend = fit_blend(proba, members, member_predictions, codes)
+                blend = fit_blend(
+                    proba, members, member_predictions, codes, member_weights
+                )
                 return blend.heldout_log_loss_
             return F.nll_loss(torch.log(proba.clamp_min(1e-12)), y_val)
 
