@@ -39,6 +39,13 @@ members' out-of-fold NNLS combination to that choice's candidates (the
 same out-of-fold probabilities). ``--c-signal`` fits the
 classifier with ``C`` stopped on its own held-out log-loss instead of the
 blend's (label its rows with ``--label``).
+Since 2026-12-04 the library weighs the members on out-of-fold
+probabilities itself (the candidate "chosen by out-of-fold macro-F1 among
+the average, each member and their out-of-fold weights"): the script
+restores the members' plain average, the code every other row is computed
+against, unless ``--library-weights`` is given (then only the blend's row,
+named with ``--label``, is the library's; the other rows assume every
+member fitted and averaged and are not meaningful).
 ``--datasets`` runs a subset (Madelon-like: about 4 minutes a split);
 ``--repeats`` other development splits (100 and up; the table averages each
 row over the splits it was run on).
@@ -81,9 +88,9 @@ class RecordedBlend:
     def __init__(self):
         self.last = None
 
-    def __call__(self, network_proba, members, member_predictions, codes):
+    def __call__(self, network_proba, members, member_predictions, codes, weights=None):
         self.last = (network_proba, members, member_predictions, codes)
-        return _blend.fit_blend(network_proba, members, member_predictions, codes)
+        return _blend.fit_blend(network_proba, members, member_predictions, codes, weights)
 
 
 def weight_of_c(network_proba, candidate, codes):
@@ -260,6 +267,10 @@ def main():
     parser.add_argument("--label", default="members averaged")
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=DEFAULT_DATASETS)
     parser.add_argument("--repeats", nargs="+", type=int, default=REPEATS)
+    parser.add_argument(
+        "--library-weights", action="store_true",
+        help="keep the library's member weights (see the docstring)",
+    )
     parser.add_argument("--out-of-fold", action="store_true", help="add the out-of-fold row")
     parser.add_argument(
         "--c-signal", action="store_true",
@@ -276,6 +287,10 @@ def main():
     args = parser.parse_args()
     recorded = RecordedBlend()
     hexagan_module.fit_blend = recorded
+    if not args.library_weights:
+        _blend.member_weights = lambda members, *args, **kwargs: dict.fromkeys(
+            members, 1 / len(members)
+        )
     if args.c_signal:
         own_signal = hexagan_module.HexaGANClassifier._heldout_score
 

@@ -99,7 +99,7 @@ def out_of_fold_probabilities(members, X01, codes, n_classes, *, seed):
         keep[labeled[fold]] = False
         for name, X_in in inputs.items():
             member = _fitted(
-                name, X_in[keep], codes[keep], seed, imputed=X_in is not X01
+                name, X_in[keep], codes[keep], seed, imputed=name == "logistic"
             )
             oof[name][fold] = _probabilities(member, X_in[labeled[fold]], n_classes)
     return oof, codes[labeled]
