@@ -53,7 +53,6 @@ row over the splits it was run on).
 
 import argparse
 import time
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -65,7 +64,6 @@ from bench_hexagan import dirty, prepare
 from skgan import HexaGANClassifier
 from skgan.semi_supervised import _blend
 from skgan.semi_supervised import _hexagan as hexagan_module
-from skgan.impute._blend import nnls_weights
 from skgan.semi_supervised._blend import _probabilities, balanced_weights, log_loss
 
 DATASETS = ("breast", "wine", "credit_data", "madelon-like")
@@ -128,45 +126,35 @@ def out_of_fold_probabilities(clf, X, y_partial, seed, impute_once=False, n_spli
     IterativeImputer, which never sees a label, is the one ``clf`` fitted
     on every row, and only its scaler and self-trained logistic regression
     are refitted per fold (cheap on Madelon-like, where the imputer costs
-    about 100 s a fit)."""
+    about 100 s a fit): the library's own out-of-fold probabilities
+    (:func:`skgan.semi_supervised._blend.out_of_fold_probabilities`)."""
     X01, observed = clf._scaled(X, np.isnan(X))
     X01 = np.where(observed, X01, np.nan)
     codes = np.full(len(y_partial), -1)
     labeled = np.flatnonzero(y_partial != -1)
     codes[labeled] = np.searchsorted(clf.classes_, y_partial[labeled])
-    n_classes, names = len(clf.classes_), list(clf.blend_.members_)
-    features = dict.fromkeys(names, X01)
-    if impute_once and "logistic" in names:
-        features["logistic"] = clf.blend_.members_["logistic"][0].transform(X01)
-
-    def fitted(name, keep):
-        if features[name] is X01:
-            return _blend._fitted(name, X01[keep], codes[keep], seed)
-        tail = _blend.make_member(name, X01.shape[1], seed)[1:]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return tail.fit(features[name][keep], codes[keep])
-
-    oof = {name: np.zeros((len(labeled), n_classes)) for name in names}
+    n_classes, members = len(clf.classes_), clf.blend_.members_
+    if impute_once:
+        oof, labels = _blend.out_of_fold_probabilities(
+            members, X01, codes, n_classes, seed=seed
+        )
+        return labels, oof
+    oof = {name: np.zeros((len(labeled), n_classes)) for name in members}
     folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
     for _, test in folds.split(labeled, codes[labeled]):
         keep = np.ones(len(codes), dtype=bool)
         keep[labeled[test]] = False
-        for name in names:
-            rows = features[name][labeled[test]]
-            oof[name][test] = _probabilities(fitted(name, keep), rows, n_classes)
+        for name in members:
+            member = _blend._fitted(name, X01[keep], codes[keep], seed)
+            oof[name][test] = _probabilities(member, X01[labeled[test]], n_classes)
     return codes[labeled], oof
 
 
 def nnls_member_weights(codes, oof):
     """Weights of the members from non-negative least squares on their
     out-of-fold probabilities ``oof`` (balanced Brier score), summing to 1."""
-    n_classes, names = oof[next(iter(oof))].shape[1], list(oof)
-    row_weight = np.sqrt(balanced_weights(codes, n_classes))[:, None]
-    stacked = np.column_stack([(row_weight * oof[k]).ravel() for k in names])
-    target = (row_weight * np.eye(n_classes)[codes]).ravel()
-    weights = nnls_weights(stacked, target, len(names))
-    return dict(zip(names, weights / weights.sum()))
+    weights = _blend.brier_weights(np.stack(list(oof.values())), codes)
+    return dict(zip(oof, weights))
 
 
 def out_of_fold_weights(clf, X, y_partial, seed):

@@ -72,7 +72,7 @@ def training_threads(networks, batch_size, device):
 #: ``device="auto"`` takes a visible GPU only when a mini-batch update does
 #: at least this much work (see :func:`update_work`). skgan's networks are
 #: small, so on a GPU an update costs about the same at any table size
-#: #: (kernel launches); on the CPU it grows with the table. On an H200 against
+#: (kernel launches); on the CPU it grows with the table. On an H200 against
 #: its machine's CPU (``benchmarks/results/cuda.md``, networks alone) the CPU
 #: was 1.6-2.6 times faster at 1.2e5 (breast cancer); at 5.6e5 (5000 x 60) it
 #: won for two estimators and lost for HexaGANClassifier; from 3.1e6

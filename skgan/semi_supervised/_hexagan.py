@@ -239,11 +239,12 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         (ties to equal weights); on development splits of breast cancer /
         wine / credit_data this scored macro-F1 0.961 / 0.959 / 0.662
         against equal weights' 0.945 / 0.949 / 0.662
-        (``benchmarks/results/study_classifier_blend.md``). ``w`` minimises the squared error against
-        the one-hot labels of the held-out rows, every class weighing alike
-        (stacked generalisation on a balanced Brier score). The members of
-        non-zero weight are then refitted on every row; the networks are
-        not. None or ``()`` uses ``C`` alone, as the paper does.
+        (``benchmarks/results/study_classifier_blend.md``). ``w``
+        minimises the squared error against the one-hot labels of the
+        held-out rows, every class weighing alike (stacked generalisation on
+        a balanced Brier score). The members of non-zero weight are then
+        refitted on every row; the networks are not. None or ``()`` uses
+        ``C`` alone, as the paper does.
     device : str, default="auto"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto": a visible GPU
         when one mini-batch update is large enough to gain from it (tables
