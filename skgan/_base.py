@@ -254,8 +254,10 @@ class BaseTorchGAN(BaseEstimator):
         "categorical_features": ["array-like", StrOptions({"from_dtype"}), None],
     }
 
-    #: ``batch_size="auto"``: ``n_samples // 64`` within these bounds, so
-    #: large data take fewer, larger steps (capped by n_samples).
+    #: ``batch_size="auto"``: ``n_samples // _auto_batch_divisor`` within
+    #: ``_auto_batch_bounds``, so large data take fewer, larger steps (capped
+    #: by n_samples).
+    _auto_batch_divisor = 64
     _auto_batch_bounds = (64, 256)
     #: ``early_stopping="auto"`` holds rows out only from this many samples on.
     _auto_early_stopping_min_samples = 1000
@@ -273,7 +275,7 @@ class BaseTorchGAN(BaseEstimator):
     # -- sizes -------------------------------------------------------------
     def _effective_batch_size(self, n_samples):
         if self.batch_size == "auto":
-            size = np.clip(n_samples // 64, *self._auto_batch_bounds)
+            size = np.clip(n_samples // self._auto_batch_divisor, *self._auto_batch_bounds)
         else:
             size = self.batch_size
         return int(min(size, n_samples))

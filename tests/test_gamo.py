@@ -429,13 +429,20 @@ def test_nothing_to_generate_returns_copies(sampling_strategy):
 
 
 def test_max_iter_auto_adapts_to_data_size():
-    sampler = resampler(max_iter="auto")
+    sampler = GAMOResampler()
     small, large = (
         sampler._effective_max_iter(400),
         sampler._effective_max_iter(200_000),
     )
     assert small > large >= 1
-    assert small * np.ceil(400 / 64) >= 1900  # about 2000 iterations on small data
+    # About 1000 updates of 128 rows on small data (the digits: 250 epochs).
+    assert sampler._effective_batch_size(400) == 128
+    assert small * np.ceil(400 / 128) == 1000
+    # n_samples // 32 rows from 4096 rows on, at most 256.
+    assert sampler._effective_batch_size(6400) == 200
+    assert sampler._effective_batch_size(9000) == 256
+    assert sampler._effective_batch_size(100) == 100
+    assert GAMOClassifier(batch_size=32)._effective_batch_size(400) == 32
 
 
 def test_resampler_has_no_transform():

@@ -1,0 +1,228 @@
+"""Scratch search (2026-12-04, tenth session): training-schedule variants of
+GAMO's M and G, scored on the development rows only (see gamo_search.md).
+
+    python variants.py DATASET KIND VARIANT SEEDS LOG
+
+KIND is "M" (GAMOClassifier scored itself) or "GAMO" (GAMOResampler + the
+benchmark's MLP). Each printed row is appended to LOG (resumable: a
+(kind, variant, seed) already in LOG is skipped).
+"""
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/
+import numpy as np
+import torch
+import torch.nn.functional as F
+from threadpoolctl import threadpool_limits
+
+import bench_gamo as bg
+from skgan import GAMOClassifier, GAMOResampler
+from skgan._nn import apply_gradients
+from skgan.over_sampling import _gamo
+
+torch.set_num_threads(1)
+
+
+def with_m_betas(cls):
+    class Variant(cls):
+        def _build_optimizers(self, networks):
+            optimizers = super()._build_optimizers(networks)
+            for group in optimizers["classifier"].param_groups:
+                group["betas"] = (0.9, 0.999)
+            return optimizers
+
+    return Variant
+
+
+def with_decay(cls, names=("classifier", "discriminator", "generator")):
+    """Linear decay of the step size of ``names`` to 0 over the whole fit."""
+
+    class Variant(cls):
+        def _fit_networks(self, rt, validation=None):
+            n = len(rt.data["x"])
+            self._total = self._effective_max_iter(n) * math.ceil(
+                n / self._effective_batch_size(n)
+            )
+            self._t = 0
+            return super()._fit_networks(rt, validation)
+
+        def _train_step(self, rt, networks, optimizers, batch, step):
+            frac = max(1.0 - self._t / self._total, 0.0)
+            for name in names:
+                if name in optimizers:
+                    for group in optimizers[name].param_groups:
+                        group["lr"] = self.learning_rate * frac
+            self._t += 1
+            return super()._train_step(rt, networks, optimizers, batch, step)
+
+    return Variant
+
+
+def with_polish(cls, epochs):
+    """After the game: M alone for ``epochs`` more epochs on real rows and
+    rows of the frozen G, its step decaying linearly to 0."""
+
+    class Variant(cls):
+        def _fit_gamo(self, X, y_idx, n_generate):
+            rt = super()._fit_gamo(X, y_idx, n_generate)
+            nets, info = self.networks_, rt.gamo
+            if "generator" not in nets:
+                return rt
+            M, G = nets["classifier"], nets["generator"]
+            M.train(True)
+            opt = torch.optim.Adam(M.parameters(), lr=self.learning_rate, betas=(0.5, 0.999))
+            n = len(rt.data["x"])
+            b = self._effective_batch_size(n)
+            total, t = epochs * math.ceil(n / b), 0
+            n_gen, w = len(info["anchors"]), info["fake_weight"]
+            for _ in range(epochs):
+                for batch in self._iter_batches(rt, n, b):
+                    for group in opt.param_groups:
+                        group["lr"] = self.learning_rate * (1 - t / total)
+                    t += 1
+                    x, y = batch["x"], batch["y"]
+                    code = F.one_hot(y, info["n_classes"]).float()
+                    labels, counts = _gamo._sorted_labels(
+                        torch.multinomial(info["gen_probs"], len(x), replacement=True,
+                                          generator=rt.generator), n_gen)
+                    with torch.no_grad():
+                        fake = G(rt.randn(len(x), self.latent_dim), labels, counts,
+                                 G.draw_seeds(labels, rt))
+                    fake_code = F.one_hot(info["gen_classes"][labels], info["n_classes"]).float()
+                    logits = M(torch.cat([x, fake]))
+                    loss = self._classifier_loss(logits[: len(x)], code) + w * self._classifier_loss(
+                        logits[len(x):], fake_code)
+                    apply_gradients(loss, {"classifier": M}, {"classifier": opt})
+            M.train(False)
+            return rt
+
+    return Variant
+
+
+def with_fake_weight(cls, cap):
+    """Generated rows weigh at most ``cap`` times the real rows in M's and
+    D's losses (the paper: sum_i (P_c - P_i) / sum_i P_i)."""
+
+    class Variant(cls):
+        def _fit_networks(self, rt, validation=None):
+            rt.gamo["fake_weight"] = min(rt.gamo["fake_weight"], cap)
+            return super()._fit_networks(rt, validation)
+
+    return Variant
+
+
+class _Identity:
+    """A scaler that leaves the features as they are."""
+
+    def __init__(self, X):
+        pass
+
+    def transform(self, X):
+        return np.asarray(X, dtype=np.float64)
+
+
+class _MinMax:
+    """Each feature mapped to [0, 1] on the training rows (constant ones to 0)."""
+
+    def __init__(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        self.low = X.min(axis=0)
+        span = X.max(axis=0) - self.low
+        self.span = np.where(span > 0, span, 1.0)
+
+    def transform(self, X):
+        return (np.asarray(X, dtype=np.float64) - self.low) / self.span
+
+
+def without_standardisation(cls, scaler=_Identity):
+    class Variant(cls):
+        def _fit_gamo(self, X, y_idx, n_generate):
+            original, _gamo._Standardizer = _gamo._Standardizer, scaler
+            try:
+                return super()._fit_gamo(X, y_idx, n_generate)
+            finally:
+                _gamo._Standardizer = original
+
+    return Variant
+
+
+def build(kind, variant, seed, y=None):
+    cls = GAMOClassifier if kind == "M" else GAMOResampler
+    params = {}
+    for part in variant.split("+"):
+        cls = _apply(cls, params, part, y)
+    return cls(random_state=seed, **params)
+
+
+def _apply(cls, params, variant, y):
+    if variant == "default":
+        pass
+    elif variant == "m_betas_0.9":
+        cls = with_m_betas(cls)
+    elif variant == "decay_all":
+        cls = with_decay(cls)
+    elif variant == "decay_m":
+        cls = with_decay(cls, ("classifier",))
+    elif variant == "nostd":
+        cls = without_standardisation(cls)
+    elif variant == "minmax":
+        cls = without_standardisation(cls, _MinMax)
+    elif variant == "alone":
+        labels, counts = np.unique(y, return_counts=True)
+        params["sampling_strategy"] = dict(zip(labels.tolist(), counts.tolist()))
+    elif variant.startswith("fake_weight_"):
+        cls = with_fake_weight(cls, float(variant.split("_")[2]))
+    elif variant.startswith("polish_"):
+        cls = with_polish(cls, int(variant.split("_")[1]))
+    elif "=" in variant:
+        for item in variant.split(","):
+            key, value = item.split("=")
+            params[key] = json.loads(value)
+    else:
+        raise ValueError(variant)
+    return cls
+
+
+def main():
+    dataset, kind, variant, seeds, log = sys.argv[1:6]
+    log = Path(log)
+    done = set()
+    if log.exists():
+        for line in log.read_text().splitlines():
+            r = json.loads(line)
+            done.add((r["dataset"], r["kind"], r["variant"], r["seed"]))
+    counts, _ = bg.settings(dataset, False)
+    for seed in [int(s) for s in seeds.split(",")]:
+        if (dataset, kind, variant, seed) in done:
+            continue
+        (X, y), (Xd, yd), _ = bg.split(dataset, seed, counts, None)
+        model = None if kind in ("none", "SMOTE") else build(kind, variant, seed, y)
+        with threadpool_limits(1):
+            start = time.perf_counter()
+            if kind in ("none", "SMOTE"):
+                sampler = bg.samplers(seed, {}, bg.settings(dataset, False)[1])[kind]
+                Xr, yr = (X, y) if sampler is None else sampler.fit_resample(X, y)
+                elapsed = time.perf_counter() - start
+                pred = bg.downstream(seed).fit(Xr, yr).predict(Xd)
+            elif kind == "M":
+                model.fit(X, y)
+                elapsed = time.perf_counter() - start
+                pred = model.predict(Xd)
+            else:
+                Xr, yr = model.fit_resample(X, y)
+                elapsed = time.perf_counter() - start
+                pred = bg.downstream(seed).fit(Xr, yr).predict(Xd)
+        row = {"dataset": dataset, "kind": kind, "variant": variant, "seed": seed,
+               "fit_time_s": round(elapsed, 2),
+               **{k: round(float(v), 4) for k, v in bg.scores(yd, pred).items()}}
+        print(json.dumps(row), flush=True)
+        with log.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
