@@ -470,10 +470,16 @@ def main(argv=None):
         "--plan", action="store_true",
         help="print the number of tasks and their expected core-seconds, run nothing",
     )
+    parser.add_argument(
+        "--estimators", nargs="+", default=None,
+        help="measure these estimators only in sections n and d (default: all)",
+    )
     parser.add_argument("--output-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     out_dir = args.output_dir or (RESULTS / "quick" if args.quick else RESULTS)
     tasks = tasks_of(args.sections, args.quick)
+    if args.estimators:
+        tasks = [t for t in tasks if t[0] != "fit" or t[1][3] in args.estimators]
     if args.plan:
         plan(tasks, args.quick, args.n_jobs)
         return

@@ -27,8 +27,16 @@ def plot(csv_path):
     points = budget_points(frame)
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
-    for method, rows in points[points.setting != "peers"].groupby("method"):
-        ax.plot(rows.fit_time_s, rows.ACSA, marker="o", label=method)
+    gamo = points[points.setting != "peers"]
+    # The curve joins the budgets (max_iter) at the default batch; a setting
+    # that also changes the batch is drawn as a point of its own.
+    on_curve = ~gamo.setting.str.contains("batch_size")
+    for method, rows in gamo[~on_curve].groupby("method"):
+        ax.plot(rows.fit_time_s, rows.ACSA, marker="s", linestyle="none",
+                color="black", label=f"{method}, other batch")
+    for method, rows in gamo.groupby("method"):
+        ax.plot(*rows[on_curve[rows.index]][["fit_time_s", "ACSA"]].T.values,
+                marker="o", label=method)
         for r in rows.itertuples():
             ax.annotate(r.setting, (r.fit_time_s, r.ACSA), fontsize=7,
                         textcoords="offset points", xytext=(3, -9))
