@@ -275,7 +275,8 @@ class BaseTorchGAN(BaseEstimator):
     # -- sizes -------------------------------------------------------------
     def _effective_batch_size(self, n_samples):
         if self.batch_size == "auto":
-            size = np.clip(n_samples // self._auto_batch_divisor, *self._auto_batch_bounds)
+            size = n_samples // self._auto_batch_divisor
+            size = np.clip(size, *self._auto_batch_bounds)
         else:
             size = self.batch_size
         return int(min(size, n_samples))
