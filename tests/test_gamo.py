@@ -332,7 +332,7 @@ def test_float64_default_torch_dtype():
     assert torch.get_default_dtype() == torch.float64
 
 
-def test_huge_finite_values_are_standardised():
+def test_huge_finite_values_are_scaled():
     X, y = imbalanced(n_samples=200, weights=(0.7, 0.3))
     X_big = X * 1e200
     with warnings.catch_warnings():
@@ -352,17 +352,54 @@ def test_huge_finite_values_are_standardised():
     np.testing.assert_array_equal(X_res[: len(X)], X_big)
 
 
-def test_standardiser_at_the_float64_limits():
-    from skgan.over_sampling._gamo import _Standardizer
+@pytest.mark.parametrize("method", ["minmax", "standard"])
+def test_feature_scaler_at_the_float64_limits(method):
+    from skgan.over_sampling._gamo import _FeatureScaler
 
     top = np.finfo(np.float64).max
     X = np.array([[top, 1e-300, 0.0], [top / 2, -1e-300, 0.0], [-top, 0.0, 0.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        scaled = _Standardizer(X).transform(X)
+        scaled = _FeatureScaler(X, method).transform(X)
     assert np.isfinite(scaled).all()
-    np.testing.assert_allclose(scaled.mean(axis=0), 0.0, atol=1e-12)
-    np.testing.assert_allclose(scaled.std(axis=0), [1.0, 1.0, 0.0], atol=1e-12)
+    if method == "standard":
+        np.testing.assert_allclose(scaled.mean(axis=0), 0.0, atol=1e-12)
+        np.testing.assert_allclose(scaled.std(axis=0), [1.0, 1.0, 0.0], atol=1e-12)
+    else:
+        # Each feature onto [-1, 1]; a constant one onto 0.
+        np.testing.assert_allclose(scaled.min(axis=0), [-1.0, -1.0, 0.0], atol=1e-12)
+        np.testing.assert_allclose(scaled.max(axis=0), [1.0, 1.0, 0.0], atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["minmax", "standard"])
+def test_scaling_parameter_sets_the_networks_inputs(method):
+    X, y = imbalanced()
+    X = X * [1.0, 10.0, 100.0, 1e-3, 5.0] + 7.0
+    sampler = resampler(scaling=method)
+    sampler.fit_resample(X, y)
+    scaled = sampler.scaler_.transform(X)
+    if method == "minmax":
+        np.testing.assert_allclose(scaled.min(axis=0), -1.0, atol=1e-9)
+        np.testing.assert_allclose(scaled.max(axis=0), 1.0, atol=1e-9)
+    else:
+        np.testing.assert_allclose(scaled.mean(axis=0), 0.0, atol=1e-9)
+        np.testing.assert_allclose(scaled.std(axis=0), 1.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("beta_1", [0.9, 0.5, 0.0])
+def test_adam_beta_1_of_the_players(beta_1):
+    networks = {
+        name: torch.nn.Linear(2, 2)
+        for name in ("classifier", "discriminator", "generator")
+    }
+    optimizers = GAMOClassifier(classifier_beta_1=beta_1)._build_optimizers(networks)
+    betas = {name: opt.param_groups[0]["betas"] for name, opt in optimizers.items()}
+    # classifier_beta_1 is M's alone; D and G keep the authors' 0.5.
+    assert betas == {
+        "classifier": (beta_1, 0.999),
+        "discriminator": (0.5, 0.999),
+        "generator": (0.5, 0.999),
+    }
 
 
 def test_deterministic_for_a_fixed_random_state():
@@ -532,6 +569,10 @@ def test_invalid_parameters():
         resampler(generator_target="fool").fit_resample(X, y)
     with pytest.raises(ValueError, match="classifier_loss"):
         GAMOClassifier(classifier_loss="hinge").fit(X, y)
+    with pytest.raises(ValueError, match="scaling"):
+        resampler(scaling="robust").fit_resample(X, y)
+    with pytest.raises(ValueError, match="classifier_beta_1"):
+        GAMOClassifier(classifier_beta_1=1.0).fit(X, y)
 
 
 def test_classifier_log_loss_is_the_categorical_log_loss():
@@ -551,7 +592,7 @@ def test_classifier_log_loss_is_the_categorical_log_loss():
 def test_classifier_predict_proba_and_pickling():
     X, y = imbalanced(n_samples=200)
     labels = np.array(["cat", "dog", "eel"])[y]
-    clf = GAMOClassifier(**{**FAST_CLASSIFIER, "max_iter": 30}, random_state=0).fit(
+    clf = GAMOClassifier(**{**FAST_CLASSIFIER, "max_iter": 60}, random_state=0).fit(
         X, labels
     )
     proba = clf.predict_proba(X)

@@ -138,6 +138,33 @@ class _MinMax:
         return (np.asarray(X, dtype=np.float64) - self.low) / self.span
 
 
+class _Symmetric(_MinMax):
+    """Each feature mapped to [-1, 1] on the training rows (the authors'
+    pixel range)."""
+
+    def transform(self, X):
+        return 2.0 * super().transform(X) - 1.0
+
+
+def with_temperature(cls, temperature):
+    """Generation only: G's convex weights are the softmax of its logits
+    divided by ``temperature`` (training unchanged)."""
+
+    class Variant(cls):
+        def _convex_weights(self, rt, k, noise):
+            G = self.networks_["generator"]
+            weights = super()._convex_weights(rt, k, noise)
+            if temperature == 1:
+                return weights
+            with np.errstate(divide="ignore"):
+                logits = np.log(weights) / temperature
+            logits -= logits.max(axis=1, keepdims=True)
+            out = np.exp(logits)
+            return out / out.sum(axis=1, keepdims=True)
+
+    return Variant
+
+
 def without_standardisation(cls, scaler=_Identity):
     class Variant(cls):
         def _fit_gamo(self, X, y_idx, n_generate):
@@ -171,6 +198,10 @@ def _apply(cls, params, variant, y):
         cls = without_standardisation(cls)
     elif variant == "minmax":
         cls = without_standardisation(cls, _MinMax)
+    elif variant == "minmax_sym":
+        cls = without_standardisation(cls, _Symmetric)
+    elif variant.startswith("temp_"):
+        cls = with_temperature(cls, float(variant.split("_")[1]))
     elif variant == "alone":
         labels, counts = np.unique(y, return_counts=True)
         params["sampling_strategy"] = dict(zip(labels.tolist(), counts.tolist()))
