@@ -22,6 +22,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from skgan import (
     GAINImputer,
+    GAMOClassifier,
     GAMOResampler,
     HexaGANClassifier,
     HexaGANImputer,
@@ -56,6 +57,7 @@ def cases():
     yield "HexaGANImputer (80 features)", lambda d: HexaGANImputer(max_iter=10, device=d), (wide,), "transform"
     yield "HexaGANClassifier", lambda d: HexaGANClassifier(max_iter=20, device=d), (X_missing, y_partial), "predict_proba"
     yield "GAMOResampler", lambda d: GAMOResampler(max_iter=20, device=d), (X, y), None
+    yield "GAMOClassifier", lambda d: GAMOClassifier(max_iter=20, device=d), (X, y), "predict_proba"
     try:
         frame = mixed_frame()
     except ImportError:
@@ -74,6 +76,7 @@ def cases():
         )
     yield "HexaGANClassifier (mixed table)", lambda d: HexaGANClassifier(max_iter=10, device=d), (frame, y_frame), "impute"
     yield "GAMOResampler (mixed table)", lambda d: GAMOResampler(max_iter=10, device=d), (complete, y_mixed), None
+    yield "GAMOClassifier (mixed table)", lambda d: GAMOClassifier(max_iter=10, device=d), (complete, y_mixed), "predict_proba"
 
 
 def mixed_frame(n=600):
