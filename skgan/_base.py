@@ -74,10 +74,10 @@ def training_threads(networks, batch_size, device):
 #: small, so on a GPU an update costs about the same at any table size
 #: (kernel launches); on the CPU it grows with the table. On an H200 against
 #: its machine's CPU (``benchmarks/results/cuda.md``, networks alone) the CPU
-#: was 1.6-2.6 times faster at 1.2e5 (breast cancer); at 5.6e5 (5000 x 60) it
-#: won for two estimators and lost for HexaGANClassifier; from 3.1e6
-#: (10000 x 100) the GPU was up to 2.2 times faster (GAMO even there, 1.7
-#: times faster at 1.3e7).
+#: was 1.2-3.0 times faster at 1.2e5 (breast cancer); at 5.6e5 (5000 x 60)
+#: the GPU was 1.2-1.5 times faster in the latest run, and slower for two
+#: estimators of three in the run before; from 3.1e6 (10000 x 100) the GPU
+#: was up to 2.2 times faster (GAMO 1.3 times, 1.8 times at 1.3e7).
 AUTO_CUDA_MIN_WORK = 10**6
 
 
