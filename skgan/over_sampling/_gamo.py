@@ -756,13 +756,14 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
     that ``sampling_strategy`` asks for through the generator in inference
     mode and appends the rows after the original ones.
 
-    Two defaults depart from the paper, each a parameter away from it
-    (``k_neighbors=None, classifier_loss="game"`` is the paper's setting):
-    M's terms use the categorical log-loss ``-log M_i(x)`` instead of
-    ``||M(x) - e_i||^2``, and each generated row combines a uniformly drawn
-    seed anchor and its ``k_neighbors`` nearest anchors instead of all
-    ``n_k`` rows of its class (see the parameters for their measured
-    effect).
+    Three defaults depart from the paper, each a parameter away from it
+    (``k_neighbors=None, classifier_loss="game", scaling="minmax"`` is the
+    paper's setting): M's terms use the categorical log-loss
+    ``-log M_i(x)`` instead of ``||M(x) - e_i||^2``, each generated row
+    combines a uniformly drawn seed anchor and its ``k_neighbors`` nearest
+    anchors instead of all ``n_k`` rows of its class, and the networks see
+    standardised features rather than features mapped onto ``[-1, 1]``
+    (see the parameters for their measured effect).
 
     Read more in the :ref:`User Guide <gamo>`.
 
@@ -1000,10 +1001,11 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
     losses). ``M`` learns from the real rows and from generated rows of the
     over-sampled classes, weighted as if the data were resampled to
     ``sampling_strategy``; ``predict_proba`` returns its softmax outputs.
-    By default M minimises the categorical log-loss and the generator
-    combines neighbourhoods of a seed anchor (``classifier_loss``,
-    ``k_neighbors``; ``k_neighbors=None, classifier_loss="game"`` is the
-    paper's setting).
+    By default M minimises the categorical log-loss with Adam's
+    ``beta_1 = 0.9`` and the generator combines neighbourhoods of a seed
+    anchor (``classifier_loss``, ``classifier_beta_1``, ``k_neighbors``;
+    ``k_neighbors=None, classifier_loss="game", classifier_beta_1=0.5`` is
+    the paper's setting, with the default ``scaling="minmax"``).
 
     Read more in the :ref:`User Guide <gamo>`.
 
