@@ -624,8 +624,8 @@ _GAMO_PARAMS_DOC = """
         all of the class's anchors. An int: each generated row first draws a
         *seed* anchor uniformly, and the IGU's softmax runs over the seed and
         its ``k_neighbors`` nearest anchors of the class only (Euclidean, in
-        the scaled space, see ``scaling``), as SMOTE's interpolation does; the row is
-        still a convex combination of real rows of its class. This departs
+        the scaled space, see ``scaling``), as SMOTE's interpolation does;
+        the row is still a convex combination of real rows of its class. This departs
         from the paper: its generator collapses onto a few rows per class
         (1.2-1.5 effective anchors; 3-4 distinct rows of a 60-row digits
         class), and the seed draw keeps every row in play. On the
