@@ -146,6 +146,23 @@ class _Symmetric(_MinMax):
         return 2.0 * super().transform(X) - 1.0
 
 
+def with_m_relu(cls):
+    """M with ReLU hidden units (as MLPClassifier) instead of LeakyReLU."""
+
+    class Variant(cls):
+        def _build_networks(self, rt):
+            networks = super()._build_networks(rt)
+            d = rt.data["x"].shape[1]
+            h = self.hidden_size
+            networks["classifier"] = _gamo.make_mlp(
+                [d, h, h // 2, rt.gamo["n_classes"]], activation="relu",
+                generator=rt.cpu_generator,
+            )
+            return networks
+
+    return Variant
+
+
 def with_temperature(cls, temperature):
     """Generation only: G's convex weights are the softmax of its logits
     divided by ``temperature`` (training unchanged)."""
@@ -200,6 +217,8 @@ def _apply(cls, params, variant, y):
         cls = without_standardisation(cls, _MinMax)
     elif variant == "minmax_sym":
         cls = without_standardisation(cls, _Symmetric)
+    elif variant == "m_relu":
+        cls = with_m_relu(cls)
     elif variant.startswith("temp_"):
         cls = with_temperature(cls, float(variant.split("_")[1]))
     elif variant == "alone":
