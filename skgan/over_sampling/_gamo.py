@@ -664,7 +664,7 @@ _GAMO_PARAMS_DOC = """
         ``scaling="standard"``: with the pair, GAMO + MLP scored 0.914
         against 0.916 on the digits and 0.801 against 0.807 on
         Fashion-MNIST (3 seeds).
-    scaling : {{"minmax", "standard"}}, default="{scaling_default}"
+    scaling : {"minmax", "standard"}, default="{scaling_default}"
         Per-feature affine map applied before the networks. "minmax": each
         feature onto ``[-1, 1]`` over the training rows, the range the
         authors give pixels. "standard": zero mean, unit variance. Generated
@@ -977,8 +977,6 @@ def _params_doc(beta_1_default, scaling_default):
         _GAMO_PARAMS_DOC.strip("\n")
         .replace("{beta_1_default}", beta_1_default)
         .replace("{scaling_default}", scaling_default)
-        .replace("{{", "{")
-        .replace("}}", "}")
     )
 
 
