@@ -130,7 +130,10 @@ def choose_member_weights(oof, labels):
 
 def member_weights(members, X01, codes, n_classes, *, seed):
     """Weights of the fitted ``members`` (see :func:`choose_member_weights`;
-    equal ones with a single member or too few labeled rows)."""
+    equal ones with a single member or too few labeled rows, none without
+    members)."""
+    if not members:
+        return {}
     found = None
     if len(members) > 1:
         found = out_of_fold_probabilities(members, X01, codes, n_classes, seed=seed)
@@ -149,10 +152,7 @@ def fit_members(names, X01, codes, held, n_classes, *, seed):
     members, predictions = {}, {}
     with member_threads(X01.shape):
         fitted = {name: _fitted(name, X01[keep], codes[keep], seed) for name in names}
-        weights = (
-            member_weights(fitted, X01[keep], codes[keep], n_classes, seed=seed)
-            if names else {}
-        )
+        weights = member_weights(fitted, X01[keep], codes[keep], n_classes, seed=seed)
         for name in names:
             if not weights[name]:
                 continue

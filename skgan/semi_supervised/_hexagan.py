@@ -587,7 +587,7 @@ class HexaGANClassifier(HexaGANImputationMixin, ClassifierMixin, BaseTorchGAN):
         return held, heldout_data
 
     def _heldout_score(
-        self, rt, heldout_data, members, member_predictions, member_weights=None
+        self, rt, heldout_data, members, member_predictions, member_weights
     ):
         """The early-stopping signal: log-loss on the held-out rows of the
         blend of ``C`` with ``members`` (whose probabilities for those rows
