@@ -146,6 +146,34 @@ class _Symmetric(_MinMax):
         return 2.0 * super().transform(X) - 1.0
 
 
+class _GlobalSymmetric:
+    """Every entry mapped by one affine map, the table's smallest value to -1
+    and its largest to 1 (the authors' pixels: x / 127.5 - 1); takes the
+    library scaler's ``(X, method)`` and ignores ``method``."""
+
+    def __init__(self, X, method=None):
+        X = np.asarray(X, dtype=np.float64)
+        low, high = X.min(), X.max()
+        self.center_, self.scale_ = (low + high) / 2, max((high - low) / 2, 1e-300)
+
+    def transform(self, X):
+        return (np.asarray(X, dtype=np.float64) - self.center_) / self.scale_
+
+
+def with_scaler(cls, scaler):
+    """The library's ``_FeatureScaler`` replaced by ``scaler`` for this fit."""
+
+    class Variant(cls):
+        def _fit_gamo(self, X, y_idx, n_generate):
+            original, _gamo._FeatureScaler = _gamo._FeatureScaler, scaler
+            try:
+                return super()._fit_gamo(X, y_idx, n_generate)
+            finally:
+                _gamo._FeatureScaler = original
+
+    return Variant
+
+
 def with_m_relu(cls):
     """M with ReLU hidden units (as MLPClassifier) instead of LeakyReLU."""
 
@@ -194,6 +222,86 @@ def without_standardisation(cls, scaler=_Identity):
     return Variant
 
 
+class _Members(torch.nn.Module):
+    """K independently initialised copies of M. Training mode: logits of
+    every member, ``(b, K, c)``; eval mode: the log of the members' mean
+    softmax, ``(b, c)`` (so ``softmax`` of it is the ensemble's probability)."""
+
+    def __init__(self, nets):
+        super().__init__()
+        self.nets = torch.nn.ModuleList(nets)
+
+    def forward(self, x):
+        logits = torch.stack([net(x) for net in self.nets], dim=1)
+        if self.training:
+            return logits
+        return torch.logsumexp(torch.log_softmax(logits, dim=-1), dim=1) - math.log(len(self.nets))
+
+
+def with_m_ensemble(cls, n_members):
+    """M as ``n_members`` networks trained side by side on the same batches,
+    each on its own loss; G plays against their mean loss; predictions
+    average their probabilities."""
+
+    class Variant(cls):
+        def _build_networks(self, rt):
+            networks = super()._build_networks(rt)
+            d, h = rt.data["x"].shape[1], self.hidden_size
+            nets = [networks["classifier"]] + [
+                _gamo.make_mlp([d, h, h // 2, rt.gamo["n_classes"]],
+                               activation="leaky_relu", generator=rt.cpu_generator)
+                for _ in range(n_members - 1)
+            ]
+            networks["classifier"] = _Members(nets)
+            return networks
+
+        def _classifier_loss(self, logits, code):
+            if logits.dim() == 3:
+                return -(torch.log_softmax(logits, dim=-1) * code[:, None]).sum(-1).mean()
+            return super()._classifier_loss(logits, code)
+
+        def _generator_class_loss(self, logits, code, gen_classes):
+            probs = torch.softmax(logits, dim=-1)[..., gen_classes]
+            target = (1.0 - code)[:, None, gen_classes]
+            return ((probs - target) ** 2).sum(-1).mean()
+
+    return Variant
+
+
+def with_m_snapshots(cls, n_snapshots):
+    """M's predictions averaged over ``n_snapshots`` copies of M taken at
+    epochs evenly spaced over the second half of the fit (the last epoch
+    among them); training unchanged."""
+    import copy
+
+    class Variant(cls):
+        def _fit_networks(self, rt, validation=None):
+            n = len(rt.data["x"])
+            total = self._effective_max_iter(n)
+            half = total // 2
+            self._keep_at = {
+                total - 1 - round(i * half / max(n_snapshots - 1, 1))
+                for i in range(n_snapshots)
+            }
+            self._epoch, self._snaps = 0, []
+            networks = super()._fit_networks(rt, validation)
+            if len(self._snaps) > 1:
+                members = _Members(self._snaps)
+                members.train(False)
+                networks["classifier"] = members
+                self.networks_["classifier"] = members
+            return networks
+
+        def _run_epoch(self, rt, networks, *args):
+            out = super()._run_epoch(rt, networks, *args)
+            if self._epoch in self._keep_at:
+                self._snaps.append(copy.deepcopy(networks["classifier"]))
+            self._epoch += 1
+            return out
+
+    return Variant
+
+
 def build(kind, variant, seed, y=None):
     cls = GAMOClassifier if kind == "M" else GAMOResampler
     params = {}
@@ -217,8 +325,14 @@ def _apply(cls, params, variant, y):
         cls = without_standardisation(cls, _MinMax)
     elif variant == "minmax_sym":
         cls = without_standardisation(cls, _Symmetric)
+    elif variant == "global_sym":
+        cls = with_scaler(cls, _GlobalSymmetric)
     elif variant == "m_relu":
         cls = with_m_relu(cls)
+    elif variant.startswith("m_ens_"):
+        cls = with_m_ensemble(cls, int(variant.split("_")[2]))
+    elif variant.startswith("m_snap_"):
+        cls = with_m_snapshots(cls, int(variant.split("_")[2]))
     elif variant.startswith("temp_"):
         cls = with_temperature(cls, float(variant.split("_")[1]))
     elif variant == "alone":
