@@ -1,5 +1,16 @@
-import sys, json, time, warnings
-sys.path.insert(0, '/tmp/s12/wt/benchmarks')
+"""Scratch diagnostic (2026-12-04, twelfth session): the benchmark's plain
+MLP on Fashion-MNIST's development rows at several epoch caps, with the
+epochs it ran and its final training loss (see gamo_search.md).
+
+    python mlp_epochs.py SPLITS MAX_ITERS      (e.g. 0,1,2 300,28,10)
+"""
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/
 import numpy as np
 from threadpoolctl import threadpool_limits
 import bench_gamo as bg
