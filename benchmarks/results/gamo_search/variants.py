@@ -160,16 +160,19 @@ class _GlobalSymmetric:
         return (np.asarray(X, dtype=np.float64) - self.center_) / self.scale_
 
 
-def with_scaler(cls, scaler):
-    """The library's ``_FeatureScaler`` replaced by ``scaler`` for this fit."""
+def with_scaler(cls, scaler, attribute="_FeatureScaler"):
+    """The library's scaler class ``attribute`` of ``_gamo`` replaced by
+    ``scaler`` for this fit (``_Standardizer`` in the library before 2ad1bb3,
+    which the earlier logs' ``nostd`` / ``minmax`` / ``minmax_sym`` rows ran)."""
 
     class Variant(cls):
         def _fit_gamo(self, X, y_idx, n_generate):
-            original, _gamo._FeatureScaler = _gamo._FeatureScaler, scaler
+            original = getattr(_gamo, attribute)
+            setattr(_gamo, attribute, scaler)
             try:
                 return super()._fit_gamo(X, y_idx, n_generate)
             finally:
-                _gamo._FeatureScaler = original
+                setattr(_gamo, attribute, original)
 
     return Variant
 
@@ -211,15 +214,7 @@ def with_temperature(cls, temperature):
 
 
 def without_standardisation(cls, scaler=_Identity):
-    class Variant(cls):
-        def _fit_gamo(self, X, y_idx, n_generate):
-            original, _gamo._Standardizer = _gamo._Standardizer, scaler
-            try:
-                return super()._fit_gamo(X, y_idx, n_generate)
-            finally:
-                _gamo._Standardizer = original
-
-    return Variant
+    return with_scaler(cls, scaler, "_Standardizer")
 
 
 class _Members(torch.nn.Module):
