@@ -213,6 +213,29 @@ def with_temperature(cls, temperature):
     return Variant
 
 
+def with_seed_floor(cls, floor):
+    """Generation only: each generated row keeps weight ``floor`` on its seed
+    anchor, ``w' = floor * e_seed + (1 - floor) * w`` (training unchanged). With
+    ``k_neighbors=5`` G moves most of a row's weight off its seed: on
+    Fashion-MNIST seed 0 the seed keeps 0.21-0.38 on average, and a tenth of
+    each class's anchors carry 36-55% of the generated mass."""
+
+    class Variant(cls):
+        def _convex_weights(self, rt, k, noise):
+            G = self.networks_["generator"]
+            labels = torch.full((len(noise),), k, dtype=torch.long, device=noise.device)
+            with torch.no_grad():
+                t = G.transient_code(noise, labels)
+                seeds = G.draw_seeds(labels, rt)
+                weights, index = G.local_weights(t, labels, seeds, torch.float64)
+            dense = torch.zeros(len(noise), G.n_anchors(k), dtype=torch.float64)
+            dense.scatter_add_(1, index - G.offsets[k], (1 - floor) * weights)
+            dense[torch.arange(len(noise)), seeds] += floor
+            return dense.numpy()
+
+    return Variant
+
+
 def without_standardisation(cls, scaler=_Identity):
     return with_scaler(cls, scaler, "_Standardizer")
 
@@ -328,6 +351,8 @@ def _apply(cls, params, variant, y):
         cls = with_m_ensemble(cls, int(variant.split("_")[2]))
     elif variant.startswith("m_snap_"):
         cls = with_m_snapshots(cls, int(variant.split("_")[2]))
+    elif variant.startswith("seed_floor_"):
+        cls = with_seed_floor(cls, float(variant.split("_")[2]))
     elif variant.startswith("temp_"):
         cls = with_temperature(cls, float(variant.split("_")[1]))
     elif variant == "alone":
