@@ -625,10 +625,10 @@ _GAMO_PARAMS_DOC = """
         *seed* anchor uniformly, and the IGU's softmax runs over the seed and
         its ``k_neighbors`` nearest anchors of the class only (Euclidean, in
         the scaled space, see ``scaling``), as SMOTE's interpolation does;
-        the row is still a convex combination of real rows of its class. This departs
-        from the paper: its generator collapses onto a few rows per class
-        (1.2-1.5 effective anchors; 3-4 distinct rows of a 60-row digits
-        class), and the seed draw keeps every row in play. On the
+        the row is still a convex combination of real rows of its class.
+        This departs from the paper: its generator collapses onto a few rows
+        per class (1.2-1.5 effective anchors; 3-4 distinct rows of a 60-row
+        digits class), and the seed draw keeps every row in play. On the
         development rows (``benchmarks/results/gamo_search.md``), with
         ``classifier_loss="log_loss"``, it took GAMO + MLP on Fashion-MNIST
         from 0.811 to 0.829 ACSA and M from 0.788 to 0.815, and cost GAMO +
@@ -970,6 +970,7 @@ class GAMOResampler(BaseOverSampler, _BaseGAMO):
 
 _GAMO_PARAMS_DOC = f"""
     {CATEGORICAL_FEATURES_DOC}""" + _GAMO_PARAMS_DOC
+
 
 def _params_doc(beta_1_default, scaling_default):
     """The shared parameter docs with one estimator's defaults."""
