@@ -7,6 +7,7 @@ KIND is "M" (GAMOClassifier scored itself) or "GAMO" (GAMOResampler + the
 benchmark's MLP). Each printed row is appended to LOG (resumable: a
 (kind, variant, seed) already in LOG is skipped).
 """
+import copy
 import json
 import math
 import sys
@@ -213,23 +214,33 @@ def with_temperature(cls, temperature):
     return Variant
 
 
+def seeded_weights(model, rt, k, noise):
+    """G's convex weights for the rows of ``noise`` in class position ``k``
+    with ``k_neighbors``, on the CPU: the ``(rows, m)`` weights over each
+    row's neighbourhood, their anchor indices within the class and the seed
+    anchors drawn (as ``_convex_weights`` draws them)."""
+    G = model.networks_["generator"]
+    labels = torch.full((len(noise),), k, dtype=torch.long, device=noise.device)
+    with torch.no_grad():
+        t = G.transient_code(noise, labels)
+        seeds = G.draw_seeds(labels, rt)
+        weights, index = G.local_weights(t, labels, seeds, torch.float64)
+    return weights.cpu(), (index - G.offsets[k]).cpu(), seeds.cpu()
+
+
 def with_seed_floor(cls, floor):
     """Generation only: each generated row keeps weight ``floor`` on its seed
     anchor, ``w' = floor * e_seed + (1 - floor) * w`` (training unchanged). With
     ``k_neighbors=5`` G moves most of a row's weight off its seed: on
-    Fashion-MNIST seed 0 the seed keeps 0.21-0.38 on average, and a tenth of
-    each class's anchors carry 36-55% of the generated mass."""
+    Fashion-MNIST seed 0 the seed keeps 0.19-0.37 on average, and a tenth of
+    each class's anchors carry 36-55% of the generated mass (``anchor_mass.py``)."""
 
     class Variant(cls):
         def _convex_weights(self, rt, k, noise):
-            G = self.networks_["generator"]
-            labels = torch.full((len(noise),), k, dtype=torch.long, device=noise.device)
-            with torch.no_grad():
-                t = G.transient_code(noise, labels)
-                seeds = G.draw_seeds(labels, rt)
-                weights, index = G.local_weights(t, labels, seeds, torch.float64)
-            dense = torch.zeros(len(noise), G.n_anchors(k), dtype=torch.float64)
-            dense.scatter_add_(1, index - G.offsets[k], (1 - floor) * weights)
+            weights, index, seeds = seeded_weights(self, rt, k, noise)
+            n_anchors = self.networks_["generator"].n_anchors(k)
+            dense = torch.zeros(len(noise), n_anchors, dtype=torch.float64)
+            dense.scatter_add_(1, index, (1 - floor) * weights)
             dense[torch.arange(len(noise)), seeds] += floor
             return dense.numpy()
 
@@ -290,7 +301,6 @@ def with_m_snapshots(cls, n_snapshots):
     """M's predictions averaged over ``n_snapshots`` copies of M taken at
     epochs evenly spaced over the second half of the fit (the last epoch
     among them); training unchanged."""
-    import copy
 
     class Variant(cls):
         def _fit_networks(self, rt, validation=None):
