@@ -5,7 +5,9 @@ the share of the generated mass on the tenth of anchors that carry most, the
 share of anchors below a quarter of a uniform share, and, for comparison, the
 share of seed draws on the tenth of anchors drawn most.
 
-    python anchor_mass.py DATASET SEED
+    python anchor_mass.py DATASET SEED [VARIANT]
+
+VARIANT (default "default") is a ``variants.py`` variant of the resampler.
 """
 import sys
 from pathlib import Path
@@ -15,30 +17,33 @@ import numpy as np
 import torch
 
 import bench_gamo as bg
-from skgan import GAMOResampler
-from variants import seeded_weights  # this folder
+from variants import build, seeded_weights  # this folder
 
 # One thread, as every script here (variants.py sets it too): the trained
 # generator, and so these shares, move a little with the thread count.
 torch.set_num_threads(1)
 
 
-class Recording(GAMOResampler):
-    """GAMOResampler whose generation records each block's weights."""
+def recording(cls):
+    """``cls`` (a GAMOResampler) whose generation records each block's weights."""
 
-    def _convex_weights(self, rt, k, noise):
-        weights, local, seeds = seeded_weights(self, rt, k, noise)
-        n_anchors = self.networks_["generator"].n_anchors(k)
-        dense = torch.zeros(len(noise), n_anchors, dtype=torch.float64)
-        dense.scatter_add_(1, local, weights)
-        self.records_.setdefault(k, []).append(
-            (
-                (weights * (local == seeds[:, None])).sum(1).numpy(),
-                np.bincount(seeds.numpy(), minlength=n_anchors),
+    class Recording(cls):
+        def _convex_weights(self, rt, k, noise):
+            weights, local, seeds = seeded_weights(self, rt, k, noise)
+            n_anchors = self.networks_["generator"].n_anchors(k)
+            dense = torch.zeros(len(noise), n_anchors, dtype=torch.float64)
+            dense.scatter_add_(1, local, weights)
+            self.records_.setdefault(k, []).append(
+                (
+                    (weights * (local == seeds[:, None])).sum(1).numpy(),
+                    np.bincount(seeds.numpy(), minlength=n_anchors),
+                )
             )
-        )
-        self.mass_[k] = self.mass_.get(k, 0) + dense.sum(0).numpy()
-        return dense.numpy()
+            self.mass_[k] = self.mass_.get(k, 0) + dense.sum(0).numpy()
+            return dense.numpy()
+
+
+    return Recording
 
 
 def top_tenth(values):
@@ -48,9 +53,11 @@ def top_tenth(values):
 
 def main():
     dataset, seed = sys.argv[1], int(sys.argv[2])
+    variant = sys.argv[3] if len(sys.argv) > 3 else "default"
     counts, _ = bg.settings(dataset, False)
     (X, y), _, _ = bg.split(dataset, seed, counts, None)
-    model = Recording(random_state=seed)
+    model = build("GAMO", variant, seed, y)
+    model = recording(type(model))(**model.get_params())
     model.records_, model.mass_ = {}, {}
     model.fit_resample(X, y)
     for k, parts in model.records_.items():

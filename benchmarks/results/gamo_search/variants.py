@@ -3,8 +3,8 @@ GAMO's M and G, scored on the development rows only (see gamo_search.md).
 
     python variants.py DATASET KIND VARIANT SEEDS LOG
 
-KIND is "M" (GAMOClassifier scored itself) or "GAMO" (GAMOResampler + the
-benchmark's MLP). Each printed row is appended to LOG (resumable: a
+KIND is "M" (GAMOClassifier scored itself), "GAMO" (GAMOResampler + the
+benchmark's MLP) or one of ``PEERS`` (that sampler + the MLP; VARIANT "-"). Each printed row is appended to LOG (resumable: a
 (kind, variant, seed) already in LOG is skipped).
 """
 import copy
@@ -26,6 +26,7 @@ from skgan._nn import apply_gradients
 from skgan.over_sampling import _gamo
 
 torch.set_num_threads(1)
+PEERS = ("none", "SMOTE", "RandomOverSampler", "BorderlineSMOTE")
 
 
 def with_m_betas(cls):
@@ -247,6 +248,86 @@ def with_seed_floor(cls, floor):
     return Variant
 
 
+def with_anchor_balance(cls, strength, decay=0.995):
+    """Training only: G's loss gains ``strength * sum_j log(r_j) m_j / b``,
+    ``m_j`` the convex mass the batch puts on anchor ``j`` and ``r_j`` the
+    ratio of anchor ``j``'s running (EMA) mass to a uniform share of its
+    class's. The gradient moves each row's weight from the anchors G has
+    used most to those it has used least (the gradient of KL(usage ||
+    uniform)), without flattening the row's weights as a temperature does:
+    with ``k_neighbors=5`` a tenth of the anchors carry 36-55% of the mass
+    (``anchor_mass.py``)."""
+
+    class Variant(cls):
+        def _build_networks(self, rt):
+            networks = super()._build_networks(rt)
+            G = networks.get("generator")
+            if G is None or not G.local:
+                return networks
+            sizes = G.offsets[1:] - G.offsets[:-1]
+            self._class_of = torch.repeat_interleave(torch.arange(len(sizes)), sizes)
+            self._sizes = sizes.double()
+            self._usage = None
+            self._last = None
+            original = G.local_weights
+
+            def local_weights(t, labels, seeds, dtype=None):
+                weights, index = original(t, labels, seeds, dtype)
+                if torch.is_grad_enabled():
+                    self._last = (weights, index)
+                return weights, index
+
+            G.local_weights = local_weights
+            return networks
+
+        def _generator_class_loss(self, logits, code, gen_classes):
+            loss = super()._generator_class_loss(logits, code, gen_classes)
+            if getattr(self, "_last", None) is None:
+                return loss
+            weights, index = self._last
+            self._last = None
+            mass = torch.zeros(len(self._class_of), dtype=weights.dtype).index_add(
+                0, index.reshape(-1), weights.reshape(-1))
+            with torch.no_grad():
+                if self._usage is None:  # start from a uniform usage of this scale
+                    self._usage = torch.full_like(self._class_of, 0.0, dtype=torch.float64)
+                    self._usage += mass.sum().double() / len(self._sizes) / self._sizes[self._class_of]
+                self._usage = decay * self._usage + (1 - decay) * mass.double()
+                totals = torch.zeros(len(self._sizes), dtype=torch.float64).index_add(
+                    0, self._class_of, self._usage)
+                ratio = self._usage * (self._sizes / totals)[self._class_of]
+                log_ratio = torch.log(ratio.clamp(min=1e-6)).to(weights.dtype)
+            return loss + strength * (log_ratio * mass).sum() / len(weights)
+
+    return Variant
+
+
+def with_seed_mix(cls, share):
+    """Training and generation: every generated row keeps weight ``share`` on
+    its seed anchor, ``w' = share * e_seed + (1 - share) * w`` (the seed is
+    the first anchor of its neighbourhood), so M and D play against the rows
+    that are generated at the end (``with_seed_floor`` mixes at generation
+    only)."""
+
+    class Variant(cls):
+        def _build_networks(self, rt):
+            networks = super()._build_networks(rt)
+            G = networks.get("generator")
+            if G is not None and G.local:
+                original = G.local_weights
+
+                def local_weights(t, labels, seeds, dtype=None):
+                    weights, index = original(t, labels, seeds, dtype)
+                    seed_column = torch.zeros_like(weights)
+                    seed_column[:, 0] = share
+                    return (1 - share) * weights + seed_column, index
+
+                G.local_weights = local_weights
+            return networks
+
+    return Variant
+
+
 def without_standardisation(cls, scaler=_Identity):
     return with_scaler(cls, scaler, "_Standardizer")
 
@@ -363,6 +444,10 @@ def _apply(cls, params, variant, y):
         cls = with_m_snapshots(cls, int(variant.split("_")[2]))
     elif variant.startswith("seed_floor_"):
         cls = with_seed_floor(cls, float(variant.split("_")[2]))
+    elif variant.startswith("seed_mix_"):
+        cls = with_seed_mix(cls, float(variant.split("_")[2]))
+    elif variant.startswith("anchor_bal_"):
+        cls = with_anchor_balance(cls, float(variant.split("_")[2]))
     elif variant.startswith("temp_"):
         cls = with_temperature(cls, float(variant.split("_")[1]))
     elif variant == "alone":
@@ -394,10 +479,10 @@ def main():
         if (dataset, kind, variant, seed) in done:
             continue
         (X, y), (Xd, yd), _ = bg.split(dataset, seed, counts, None)
-        model = None if kind in ("none", "SMOTE") else build(kind, variant, seed, y)
+        model = None if kind in PEERS else build(kind, variant, seed, y)
         with threadpool_limits(1):
             start = time.perf_counter()
-            if kind in ("none", "SMOTE"):
+            if kind in PEERS:
                 sampler = bg.samplers(seed, {}, bg.settings(dataset, False)[1])[kind]
                 Xr, yr = (X, y) if sampler is None else sampler.fit_resample(X, y)
                 elapsed = time.perf_counter() - start

@@ -1,0 +1,130 @@
+"""Scratch diagnostic (2026-12-04, thirteenth session): how much any
+over-sampler could gain for the benchmark's MLP, scored on the development
+rows (see gamo_search.md).
+
+"real_rows" balances the training set with *new real rows* of each class,
+drawn from the rows of the data set that the split leaves unused (neither
+training, development nor test rows), as far as there are enough of them. No
+over-sampler can do better than fresh data of the class: this is the ceiling
+on what a generator could add. "real_rows_half" adds half as many.
+
+"hull" replaces each of those new rows by its nearest point of the convex
+hull of the class's training rows (non-negative least squares with the
+weights summing to 1): the closest a convex generator such as GAMO's with
+``k_neighbors=None`` could come to fresh data. "local_hull" does the same
+within the hull of one neighbourhood, the new row's nearest training row and
+that row's 5 nearest training rows of the class: the family of GAMO's
+default generator (``k_neighbors=5``).
+
+    python headroom.py DATASET VARIANT SEEDS LOG
+
+Rows are appended to LOG in ``variants.py``'s format (kind "oracle").
+"""
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/
+import numpy as np
+from scipy.optimize import nnls
+from sklearn.datasets import load_digits
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
+
+import bench_gamo as bg
+
+
+def unused_rows(dataset, seed, counts):
+    """The split's training rows and, per class, the rows it leaves unused,
+    drawn in the same random order as ``bench_gamo``'s split."""
+    if dataset == "digits":
+        X, y = load_digits(return_X_y=True)
+        X = X / 16.0
+        rng = np.random.RandomState(seed)
+        counts = np.array(counts)[rng.permutation(10)]
+        pools = []
+        for digit, n_train in enumerate(counts):
+            rows = rng.permutation(np.flatnonzero(y == digit))
+            pools.append(rows[bg.N_TEST + bg.N_DEV + n_train :])
+        return X, y, counts, pools
+    X, y = bg._fashion("train", None)
+    _, y_test = bg._fashion("test", None)
+    rng = np.random.RandomState(seed)
+    pools = []
+    for label, n_train in enumerate(counts):
+        rows = rng.permutation(np.flatnonzero(y == label))
+        pools.append(rows[n_train + bg.FASHION_DEV :])
+        rng.permutation(np.flatnonzero(y_test == label))  # keep the stream in step
+    X = (X / np.float32(255)).astype(np.float32)
+    return X, y, np.array(counts), pools
+
+
+def convex_projection(anchors, x, penalty=100.0):
+    """The point of the convex hull of ``anchors`` nearest to ``x``: NNLS with
+    the constraint ``sum(w) = 1`` as a heavily weighted extra equation."""
+    A = np.vstack([anchors.T, np.full(len(anchors), penalty)])
+    w, _ = nnls(A, np.append(x, penalty))
+    return (w / w.sum()) @ anchors
+
+
+def projected(rows, anchors, local, k_neighbors=5):
+    """``rows`` replaced by their projections onto the hull of ``anchors``
+    (``local``: of the neighbourhood of each row's nearest anchor)."""
+    anchors = np.asarray(anchors, dtype=np.float64)
+    if not local:
+        return np.array([convex_projection(anchors, x) for x in rows])
+    m = min(k_neighbors + 1, len(anchors))
+    hoods = NearestNeighbors(n_neighbors=m).fit(anchors).kneighbors(
+        anchors, return_distance=False
+    )
+    nearest = NearestNeighbors(n_neighbors=1).fit(anchors).kneighbors(
+        rows, return_distance=False
+    )[:, 0]
+    return np.array(
+        [convex_projection(anchors[hoods[j]], x) for j, x in zip(nearest, rows)]
+    )
+
+
+def main():
+    dataset, variant, seeds, log = sys.argv[1:5]
+    share = 0.5 if variant == "real_rows_half" else 1.0
+    log = Path(log)
+    done = set()
+    if log.exists():
+        for line in log.read_text().splitlines():
+            r = json.loads(line)
+            done.add((r["dataset"], r["kind"], r["variant"], r["seed"]))
+    counts, _ = bg.settings(dataset, False)
+    for seed in [int(s) for s in seeds.split(",")]:
+        if (dataset, "oracle", variant, seed) in done:
+            continue
+        (X_train, y_train), (Xd, yd), _ = bg.split(dataset, seed, counts, None)
+        X, y, class_counts, pools = unused_rows(dataset, seed, counts)
+        target = class_counts.max()
+        extra = np.concatenate(
+            [pool[: int(share * (target - n))] for pool, n in zip(pools, class_counts)]
+        )
+        new = X[extra].astype(np.float64)
+        if variant in ("hull", "local_hull"):
+            for label in np.unique(y[extra]):
+                rows = y[extra] == label
+                new[rows] = projected(
+                    new[rows], X_train[y_train == label], variant == "local_hull"
+                )
+        Xr = np.concatenate([X_train, new.astype(X_train.dtype)])
+        yr = np.concatenate([y_train, y[extra]])
+        with threadpool_limits(1):
+            start = time.perf_counter()
+            pred = bg.downstream(seed).fit(Xr, yr).predict(Xd)
+        row = {"dataset": dataset, "kind": "oracle", "variant": variant, "seed": seed,
+               "fit_time_s": round(time.perf_counter() - start, 2),
+               "n_extra": int(len(extra)),
+               **{k: round(float(v), 4) for k, v in bg.scores(yd, pred).items()}}
+        print(json.dumps(row), flush=True)
+        with log.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
