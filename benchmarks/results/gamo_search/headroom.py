@@ -17,8 +17,13 @@ that row's 5 nearest training rows of the class: the family of GAMO's
 default generator (``k_neighbors=5``).
 
     python headroom.py DATASET VARIANT SEEDS LOG
+    python headroom.py --report OUT.md LOG [LOG ...]
 
 Rows are appended to LOG in ``variants.py``'s format (kind "oracle").
+``--report`` writes the summary table of the oracle rows beside the peers'
+and GAMO's default rows found in the LOGs (a later LOG's row replaces an
+earlier one of the same dataset, method and seed), on the seeds every
+method shares.
 """
 import json
 import sys
@@ -86,7 +91,94 @@ def projected(rows, anchors, local, k_neighbors=5):
     )
 
 
+#: (kind, variant, label) of the report's rows, in order.
+REPORT_ROWS = [
+    ("none", "-", "none + MLP"),
+    ("RandomOverSampler", "-", "RandomOverSampler + MLP"),
+    ("SMOTE", "-", "SMOTE + MLP"),
+    ("BorderlineSMOTE", "-", "BorderlineSMOTE + MLP"),
+    ("GAMO", "default", "GAMO + MLP (defaults)"),
+    ("oracle", "local_hull", "oracle: fresh rows projected onto a seed's neighbourhood hull"),
+    ("oracle", "hull", "oracle: fresh rows projected onto the class's hull"),
+    ("oracle", "real_rows_half", "oracle: half as many fresh real rows"),
+    ("oracle", "real_rows", "oracle: fresh real rows"),
+]
+
+
+def read_rows(logs):
+    rows = {}
+    for log in logs:
+        for line in Path(log).read_text().splitlines():
+            r = json.loads(line)
+            rows[(r["dataset"], r["kind"], r["variant"], r["seed"])] = r
+    return rows
+
+
+def report_table(rows, dataset):
+    present = [
+        (kind, variant, label)
+        for kind, variant, label in REPORT_ROWS
+        if any(key[:3] == (dataset, kind, variant) for key in rows)
+    ]
+    seeds = sorted(
+        set.intersection(
+            *[
+                {key[3] for key in rows if key[:3] == (dataset, kind, variant)}
+                for kind, variant, _ in present
+            ]
+        )
+    )
+
+    def scores(kind, variant, metric):
+        return np.array([rows[(dataset, kind, variant, s)][metric] for s in seeds])
+
+    base = scores("RandomOverSampler", "-", "ACSA")
+    lines = [
+        f"### {dataset}, development seeds {seeds[0]}-{seeds[-1]} ({len(seeds)} seeds)",
+        "",
+        "| method | ACSA | GM | ACSA minus RandomOverSampler's, paired | seeds above / below |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for kind, variant, label in present:
+        acsa, gm = scores(kind, variant, "ACSA"), scores(kind, variant, "GM")
+        diff = acsa - base
+        paired = (
+            "–"
+            if kind == "RandomOverSampler"
+            else f"{diff.mean():+.3f} ± {diff.std(ddof=1):.3f}"
+        )
+        counts = "–" if kind == "RandomOverSampler" else f"{(diff > 0).sum()} / {(diff < 0).sum()}"
+        lines.append(
+            f"| {label} | {acsa.mean():.3f} ± {acsa.std(ddof=1):.3f} | {gm.mean():.3f} "
+            f"| {paired} | {counts} |"
+        )
+    return lines
+
+
+def report(out, logs):
+    rows = read_rows(logs)
+    lines = [
+        "# How far can an over-sampler go? Oracle ceilings on the development rows",
+        "",
+        "Written by `benchmarks/results/gamo_search/headroom.py --report` from "
+        + ", ".join(f"`{Path(log).name}`" for log in logs)
+        + " (development rows of `bench_gamo.py`'s splits, never the test rows; the "
+        "benchmark's downstream MLP; mean ± sd over seeds). The oracles balance the "
+        "training set with rows no over-sampler has: fresh real rows of each class from "
+        "the rows the split leaves unused, or their nearest points in the convex hull "
+        "of the class's training rows, the best a generator whose rows are convex "
+        "combinations of its class's rows (as GAMO's) could do to imitate fresh data.",
+        "",
+    ]
+    for dataset in ("digits", "fashion"):
+        if any(key[0] == dataset for key in rows):
+            lines += report_table(rows, dataset) + [""]
+    Path(out).write_text("\n".join(lines))
+
+
 def main():
+    if sys.argv[1] == "--report":
+        return report(sys.argv[2], sys.argv[3:])
     dataset, variant, seeds, log = sys.argv[1:5]
     share = 0.5 if variant == "real_rows_half" else 1.0
     log = Path(log)
