@@ -25,7 +25,6 @@ and GAMO's default rows found in the LOGs (a later LOG's row replaces an
 earlier one of the same dataset, method and seed), on the seeds every
 method shares.
 """
-import json
 import sys
 import time
 from pathlib import Path
@@ -38,6 +37,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 import bench_gamo as bg
+from variants import append_row, read_rows  # this folder
 
 
 def unused_rows(dataset, seed, counts):
@@ -103,15 +103,6 @@ REPORT_ROWS = [
     ("oracle", "real_rows_half", "oracle: half as many fresh real rows"),
     ("oracle", "real_rows", "oracle: fresh real rows"),
 ]
-
-
-def read_rows(logs):
-    rows = {}
-    for log in logs:
-        for line in Path(log).read_text().splitlines():
-            r = json.loads(line)
-            rows[(r["dataset"], r["kind"], r["variant"], r["seed"])] = r
-    return rows
 
 
 def report_table(rows, dataset):
@@ -181,12 +172,7 @@ def main():
         return report(sys.argv[2], sys.argv[3:])
     dataset, variant, seeds, log = sys.argv[1:5]
     share = 0.5 if variant == "real_rows_half" else 1.0
-    log = Path(log)
-    done = set()
-    if log.exists():
-        for line in log.read_text().splitlines():
-            r = json.loads(line)
-            done.add((r["dataset"], r["kind"], r["variant"], r["seed"]))
+    done = read_rows([log])
     counts, _ = bg.settings(dataset, False)
     for seed in [int(s) for s in seeds.split(",")]:
         if (dataset, "oracle", variant, seed) in done:
@@ -213,9 +199,7 @@ def main():
                "fit_time_s": round(time.perf_counter() - start, 2),
                "n_extra": int(len(extra)),
                **{k: round(float(v), 4) for k, v in bg.scores(yd, pred).items()}}
-        print(json.dumps(row), flush=True)
-        with log.open("a") as f:
-            f.write(json.dumps(row) + "\n")
+        append_row(log, row)
 
 
 if __name__ == "__main__":

@@ -466,14 +466,28 @@ def _apply(cls, params, variant, y):
     return cls
 
 
+def read_rows(logs):
+    """The rows of the JSON-lines ``logs`` by (dataset, kind, variant, seed);
+    a later row replaces an earlier one, a missing log has none."""
+    rows = {}
+    for log in map(Path, logs):
+        if log.exists():
+            for line in log.read_text().splitlines():
+                r = json.loads(line)
+                rows[(r["dataset"], r["kind"], r["variant"], r["seed"])] = r
+    return rows
+
+
+def append_row(log, row):
+    """Print ``row`` and append it to ``log`` as one JSON line."""
+    print(json.dumps(row), flush=True)
+    with Path(log).open("a") as f:
+        f.write(json.dumps(row) + "\n")
+
+
 def main():
     dataset, kind, variant, seeds, log = sys.argv[1:6]
-    log = Path(log)
-    done = set()
-    if log.exists():
-        for line in log.read_text().splitlines():
-            r = json.loads(line)
-            done.add((r["dataset"], r["kind"], r["variant"], r["seed"]))
+    done = read_rows([log])
     counts, _ = bg.settings(dataset, False)
     for seed in [int(s) for s in seeds.split(",")]:
         if (dataset, kind, variant, seed) in done:
@@ -498,9 +512,7 @@ def main():
         row = {"dataset": dataset, "kind": kind, "variant": variant, "seed": seed,
                "fit_time_s": round(elapsed, 2),
                **{k: round(float(v), 4) for k, v in bg.scores(yd, pred).items()}}
-        print(json.dumps(row), flush=True)
-        with log.open("a") as f:
-            f.write(json.dumps(row) + "\n")
+        append_row(log, row)
 
 
 if __name__ == "__main__":
