@@ -417,6 +417,7 @@ class BaseTorchGAN(BaseEstimator):
                     _scale_learning_rates(optimizers, 0.5)
                     continue
                 checkpoint = _snapshot(_with_averages(networks, averages), optimizers)
+                self._on_epoch_end(rt, epoch, networks)
                 for name, value in losses.items():
                     history[name].append(value)
                 if use_validation:
@@ -465,6 +466,11 @@ class BaseTorchGAN(BaseEstimator):
             for name, average in averages.items():
                 average.update_parameters(networks[name])
         return {name: float(sums[name]) / counts[name] for name in sums}
+
+    def _on_epoch_end(self, rt, epoch, networks):
+        """Called after every epoch that ended with sane losses (a diverged
+        epoch is rolled back instead); subclasses may keep copies of the
+        networks here. Does nothing by default."""
 
     def _make_averages(self, networks):
         """Moving averages of the networks named in ``_averaged_networks``.

@@ -21,7 +21,12 @@ from sklearn.model_selection import cross_validate
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgan import GAMOClassifier, GAMOResampler
-from skgan.over_sampling._gamo import ConvexGenerator, _neighbourhoods
+from skgan.over_sampling._gamo import (
+    ConvexGenerator,
+    ProbabilityAverage,
+    _neighbourhoods,
+    _snapshot_epochs,
+)
 
 # Tiny networks and epoch counts: the checks fit each estimator dozens of times.
 FAST = dict(hidden_size=16, latent_dim=8, max_iter=2, device="cpu")
@@ -573,6 +578,8 @@ def test_invalid_parameters():
         resampler(scaling="robust").fit_resample(X, y)
     with pytest.raises(ValueError, match="classifier_beta_1"):
         GAMOClassifier(classifier_beta_1=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="n_snapshots"):
+        GAMOClassifier(n_snapshots=0).fit(X, y)
 
 
 def test_classifier_log_loss_is_the_categorical_log_loss():
@@ -613,6 +620,45 @@ def test_classifier_is_deterministic_and_clonable():
     a = clone(clf).fit(X, y).predict_proba(X)
     b = clone(clf).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
+
+
+def test_snapshot_epochs_span_the_second_half():
+    # 28 epochs (Fashion-MNIST's default budget): the last, then every 3.5th
+    # (rounded half to even, as Python rounds).
+    assert _snapshot_epochs(28, 5) == {27, 23, 20, 17, 13}
+    assert _snapshot_epochs(28, 1) == {27}
+    assert _snapshot_epochs(250, 2) == {249, 124}
+    # Fewer epochs in the second half than snapshots: each epoch once.
+    assert _snapshot_epochs(4, 5) == {3, 2, 1}
+    assert _snapshot_epochs(1, 5) == {0}
+
+
+def test_classifier_averages_its_snapshots():
+    X, y = imbalanced()
+    params = {**FAST_CLASSIFIER, "max_iter": 10, "random_state": 0}
+    single = GAMOClassifier(**params, n_snapshots=1).fit(X, y)
+    ensemble = GAMOClassifier(**params, n_snapshots=3).fit(X, y)
+    M = single.networks_["classifier"]
+    members = ensemble.networks_["classifier"]
+    assert isinstance(M, torch.nn.Sequential)
+    assert isinstance(members, ProbabilityAverage)
+    # Epochs 4, 7 and 9 (the end): keeping copies does not change training,
+    # so the last member is the single fit's M, weight for weight.
+    assert len(members.members) == 3
+    for a, b in zip(members.members[-1].parameters(), M.parameters()):
+        assert torch.equal(a, b)
+    assert not all(
+        torch.equal(a, b)
+        for a, b in zip(members.members[0].parameters(), M.parameters())
+    )
+    x = torch.as_tensor(ensemble.scaler_.transform(X), dtype=torch.float32)
+    with torch.no_grad():
+        mean = torch.stack(
+            [torch.softmax(m(x), dim=1) for m in members.members]
+        ).mean(dim=0)
+    np.testing.assert_allclose(ensemble.predict_proba(X), mean.numpy(), atol=1e-6)
+    np.testing.assert_allclose(single.predict_proba(X), torch.softmax(
+        M(x), dim=1).detach().numpy(), atol=1e-6)
 
 
 def test_resampler_pickles_after_fit():
