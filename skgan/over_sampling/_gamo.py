@@ -1052,12 +1052,12 @@ class GAMOClassifier(ClassifierMixin, _BaseGAMO):
         ``i = 0, ..., n - 1``, evenly spaced over the second half of the ``E``
         epochs, the last among them (a checkpoint ensemble [2]_; fewer copies
         when the second half has fewer epochs). Training is unchanged; each
-        copy costs one forward pass of M at prediction. ``1`` is the paper's
-        M, the network at the end of the game. On the development rows
-        (``benchmarks/results/gamo_search.md``) five copies took M from 0.806
-        to 0.812 ACSA on Fashion-MNIST (26 seeds, higher on 22; GM 0.781 to
-        0.788; the plain MLPClassifier 0.804) and from 0.914 to 0.913 on the
-        digits (30 seeds: 1 higher, 4 lower, 25 equal).
+        copy costs M's memory and one forward pass of M at prediction.
+        ``1`` is the paper's M, the network at the end of the game. On the
+        development rows (``benchmarks/results/gamo_search.md``) five copies
+        took M from 0.806 to 0.812 ACSA on Fashion-MNIST (26 seeds, higher on
+        22; GM 0.781 to 0.788; the plain MLPClassifier 0.804) and from 0.914
+        to 0.913 on the digits (30 seeds: 1 higher, 4 lower, 25 equal).
 {params}
 
     Attributes
